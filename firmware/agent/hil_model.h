@@ -1,0 +1,58 @@
+/**
+ * @file hil_model.h
+ * @brief The model seam: what the protocol agent needs from an int16 streaming model.
+ *
+ * A model is a constant descriptor (hil_model_t) plus a caller-owned state block. The agent never
+ * allocates: the board (or test) owns the state storage and passes it in. Every function works on
+ * one frame of exactly `hop` mono int16 samples.
+ */
+#ifndef HIL_MODEL_H
+#define HIL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Status codes returned by model functions. */
+typedef enum {
+    HIL_MODEL_OK = 0,
+    HIL_MODEL_BAD_PARAM = -1,   /**< no parameter with that id */
+    HIL_MODEL_PARAM_RANGE = -2, /**< value outside [min, max] */
+    HIL_MODEL_FAILED = -3       /**< the model could not process the frame */
+} hil_model_status_t;
+
+/** One runtime parameter. Real value = raw / 2^frac_bits. */
+typedef struct {
+    const char *name;   /**< identifier, [a-z0-9_]+ */
+    const char *unit;   /**< "dB", "dBFS", "bool", ... */
+    uint8_t frac_bits;  /**< fixed-point fraction bits of the raw value */
+    int32_t min;        /**< raw minimum, inclusive */
+    int32_t max;        /**< raw maximum, inclusive */
+    int32_t def;        /**< raw default, applied by init */
+} hil_param_desc_t;
+
+/** Constant description of a model and its entry points. */
+typedef struct {
+    const char *id;           /**< short model id, e.g. "gain", "model-s" */
+    const char *version;      /**< model version string */
+    const char *description;  /**< one line, e.g. "untrained seeded weights" */
+    uint32_t weights_hash;    /**< CRC-32 of the weight tables (0 if none) */
+    uint32_t sample_rate;     /**< Hz */
+    uint16_t hop;             /**< samples per frame */
+    uint32_t latency;         /**< algorithmic latency in samples */
+    size_t state_size;        /**< bytes of state the caller must provide (aligned to 8) */
+    uint16_t n_params;
+    const hil_param_desc_t *params;
+
+    /** Initialise state and set every parameter to its default. */
+    void (*init)(void *state);
+    /** Clear the streaming state (buffers, recurrent state); parameters are kept. */
+    void (*reset)(void *state);
+    /** Process one frame: in[hop] -> out[hop]. in and out do not alias. */
+    hil_model_status_t (*process)(void *state, const int16_t *in, int16_t *out);
+    /** Set parameter `id` to raw `value` (range already checked by the caller). */
+    hil_model_status_t (*set_param)(void *state, uint16_t id, int32_t value);
+    /** Read parameter `id` into *value. */
+    hil_model_status_t (*get_param)(const void *state, uint16_t id, int32_t *value);
+} hil_model_t;
+
+#endif /* HIL_MODEL_H */

@@ -1,0 +1,148 @@
+/**
+ * The canonical frames shared byte for byte by the TS and C protocol tests
+ * (firmware/agent/test/canonical-frames.txt). Deterministic: no randomness, no clock.
+ *
+ * Regenerate with `node harness/bin/hil.js dev canonical-frames --write` (a test fails when the
+ * committed file differs from what this module produces).
+ *
+ * File format, one record a line, fields separated by '|':
+ *   frame|NAME|TYPE_HEX|SEQ|TX|PAYLOAD_HEX|LINE      LINE decodes to exactly these fields
+ *   corrupt|NAME|CLASS|LINE                          CLASS is `crc` or `version`
+ *   log|NAME|LINE                                    not a protocol line
+ */
+import { crc32 } from './crc32.ts';
+import { encodeFrame } from './frame-codec.ts';
+import { CRC_SIZE, HEADER_SIZE, LINE_MARKER, MsgType, NakReason, DeviceErrorCode } from './messages.ts';
+import { formatKeyValues, packError, packNak, packParam, packResult, packSamples } from './payloads.ts';
+
+export interface CanonicalFrame {
+  readonly name: string;
+  readonly type: number;
+  readonly seq: number;
+  readonly tx: number;
+  readonly payload: Uint8Array;
+}
+
+function ramp(n: number, mul: number): Int16Array {
+  const s = new Int16Array(n);
+  for (let i = 0; i < n; i++) s[i] = ((i * mul + 0x8000) & 0xffff) - 0x8000;
+  s[0] = -32768;
+  s[n - 1] = 32767;
+  return s;
+}
+
+/** Raw frame bytes with a chosen version/length field and a valid CRC. */
+function rawLine(ver: number, type: number, declaredLen: number, payload: Uint8Array): string {
+  const b = Buffer.alloc(HEADER_SIZE + payload.length + CRC_SIZE);
+  b.writeUInt8(ver, 0);
+  b.writeUInt8(type, 1);
+  b.writeUInt16LE(3, 2);
+  b.writeUInt16LE(9, 4);
+  b.writeUInt16LE(declaredLen, 6);
+  b.set(payload, HEADER_SIZE);
+  b.writeUInt32LE(crc32(b.subarray(0, HEADER_SIZE + payload.length)), HEADER_SIZE + payload.length);
+  return LINE_MARKER + b.toString('base64');
+}
+
+export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
+  { name: 'hello', type: MsgType.HELLO, seq: 0, tx: 0, payload: new Uint8Array(0) },
+  { name: 'hello-wrap', type: MsgType.HELLO, seq: 0xffff, tx: 0xfffe, payload: new Uint8Array(0) },
+  { name: 'reset', type: MsgType.RESET, seq: 1, tx: 2, payload: new Uint8Array(0) },
+  { name: 'set-param', type: MsgType.SET_PARAM, seq: 2, tx: 3, payload: packParam(0, -1536) },
+  { name: 'get-param', type: MsgType.GET_PARAM, seq: 3, tx: 4, payload: packParam(1) },
+  { name: 'process-160', type: MsgType.PROCESS, seq: 4, tx: 5, payload: packSamples(ramp(160, 409)) },
+  { name: 'process-512', type: MsgType.PROCESS, seq: 0x1234, tx: 0xabcd, payload: packSamples(ramp(512, 127)) },
+  { name: 'stats', type: MsgType.STATS, seq: 5, tx: 6, payload: new Uint8Array(0) },
+  {
+    name: 'info',
+    type: MsgType.INFO,
+    seq: 0,
+    tx: 0,
+    payload: formatKeyValues([
+      ['proto', '1'],
+      ['fw', 'hil-sim-gain'],
+      ['model', 'gain'],
+      ['rate', '16000'],
+      ['hop', '160'],
+      ['param', '0,gain_db,dB,8,-15360,6144,0'],
+    ]),
+  },
+  { name: 'ok', type: MsgType.OK, seq: 1, tx: 2, payload: new Uint8Array(0) },
+  { name: 'param', type: MsgType.PARAM, seq: 2, tx: 3, payload: packParam(0, -1536) },
+  {
+    name: 'result',
+    type: MsgType.RESULT,
+    seq: 4,
+    tx: 5,
+    payload: packResult({ cycles: 0xdeadbeef, flags: 1, samples: ramp(160, 77) }),
+  },
+  {
+    name: 'stats-reply',
+    type: MsgType.STATS_REPLY,
+    seq: 5,
+    tx: 6,
+    payload: formatKeyValues([
+      ['frames', '1'],
+      ['crc_errors', '0'],
+      ['stack_hwm', '-1'],
+    ]),
+  },
+  { name: 'boot', type: MsgType.BOOT, seq: 0, tx: 0, payload: formatKeyValues([['fw', 'hil-sim-gain'], ['reason', 'power-on']]) },
+  {
+    name: 'fault',
+    type: MsgType.FAULT,
+    seq: 0,
+    tx: 0,
+    payload: formatKeyValues([['kind', 'hardfault'], ['pc', '0x00001234'], ['frame', '17']]),
+  },
+  { name: 'nak-gap', type: MsgType.NAK, seq: 9, tx: 11, payload: packNak(7, NakReason.GAP) },
+  { name: 'error', type: MsgType.ERROR, seq: 6, tx: 7, payload: packError(DeviceErrorCode.PARAM_RANGE, 'value out of range') },
+];
+
+export interface CanonicalCorrupt {
+  readonly name: string;
+  readonly klass: 'crc' | 'version';
+  readonly line: string;
+}
+
+function corrupts(): CanonicalCorrupt[] {
+  const good = encodeFrame({ type: MsgType.RESET, seq: 1, tx: 2 });
+  const flipped = good.slice(0, 5) + (good[5] === 'A' ? 'B' : 'A') + good.slice(6);
+  return [
+    { name: 'bad-crc', klass: 'crc', line: flipped },
+    { name: 'truncated', klass: 'crc', line: good.slice(0, good.length - 4) },
+    { name: 'bad-char', klass: 'crc', line: good.slice(0, 4) + '*' + good.slice(5) },
+    { name: 'empty', klass: 'crc', line: LINE_MARKER },
+    { name: 'short', klass: 'crc', line: LINE_MARKER + 'AQIDBA==' },
+    { name: 'length-mismatch', klass: 'crc', line: rawLine(1, MsgType.RESET, 10, new Uint8Array([1, 2, 3, 4])) },
+    { name: 'version-2', klass: 'version', line: rawLine(2, MsgType.RESET, 0, new Uint8Array(0)) },
+  ];
+}
+
+const LOGS: ReadonlyArray<readonly [string, string]> = [
+  ['plain', 'boot: model gain ready'],
+  ['at-sign', '@ not a frame'],
+  ['empty', ''],
+];
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+}
+
+/** Render the canonical file. */
+export function renderCanonicalFile(): string {
+  const out = [
+    '# hil protocol v1 canonical frames. GENERATED by harness/src/protocol/canonical-frames.ts',
+    '# (`node harness/bin/hil.js dev canonical-frames --write`); do not edit by hand.',
+    '# frame|NAME|TYPE_HEX|SEQ|TX|PAYLOAD_HEX|LINE   corrupt|NAME|CLASS|LINE   log|NAME|LINE',
+  ];
+  for (const f of CANONICAL_FRAMES) {
+    const line = encodeFrame(f, f.payload);
+    out.push(`frame|${f.name}|${f.type.toString(16).padStart(2, '0')}|${f.seq}|${f.tx}|${hex(f.payload)}|${line}`);
+  }
+  for (const c of corrupts()) out.push(`corrupt|${c.name}|${c.klass}|${c.line}`);
+  for (const [name, line] of LOGS) out.push(`log|${name}|${line}`);
+  return out.join('\n') + '\n';
+}
+
+export const CANONICAL_FILE = new URL('../../../firmware/agent/test/canonical-frames.txt', import.meta.url);

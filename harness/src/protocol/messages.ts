@@ -1,0 +1,62 @@
+/** Message types, NAK reasons and ERROR codes of protocol version 1 (PROTOCOL.md section 4). */
+
+export const PROTO_VERSION = 1;
+export const HEADER_SIZE = 8;
+export const CRC_SIZE = 4;
+export const PAYLOAD_HARD_LIMIT = 4096;
+export const HOST_LINE_LIMIT = 8192;
+export const LINE_MARKER = '@:';
+
+export const MsgType = {
+  HELLO: 0x01,
+  RESET: 0x02,
+  SET_PARAM: 0x03,
+  GET_PARAM: 0x04,
+  PROCESS: 0x05,
+  STATS: 0x06,
+  INFO: 0x81,
+  OK: 0x82,
+  PARAM: 0x83,
+  RESULT: 0x85,
+  STATS_REPLY: 0x86,
+  BOOT: 0xc0,
+  FAULT: 0xc1,
+  NAK: 0xe0,
+  ERROR: 0xe1,
+} as const;
+export type MsgTypeName = keyof typeof MsgType;
+export type MsgTypeCode = (typeof MsgType)[MsgTypeName];
+
+export const NakReason = { CRC: 1, GAP: 2, TOO_LONG: 3, BAD_VERSION: 4, BAD_LENGTH: 5 } as const;
+export type NakReasonName = keyof typeof NakReason;
+
+export const DeviceErrorCode = {
+  UNKNOWN_TYPE: 1,
+  BAD_PAYLOAD: 2,
+  BAD_PARAM: 3,
+  PARAM_RANGE: 4,
+  MODEL: 5,
+} as const;
+export type DeviceErrorName = keyof typeof DeviceErrorCode;
+
+function reverse<T extends Record<string, number>>(o: T): Map<number, keyof T> {
+  return new Map(Object.entries(o).map(([k, v]) => [v, k as keyof T]));
+}
+const TYPE_NAMES = reverse(MsgType);
+const NAK_NAMES = reverse(NakReason);
+const ERROR_NAMES = reverse(DeviceErrorCode);
+
+export function typeName(type: number): string {
+  return TYPE_NAMES.get(type) ?? `0x${type.toString(16).padStart(2, '0')}`;
+}
+export function nakReasonName(reason: number): string {
+  return NAK_NAMES.get(reason) ?? `reason ${reason}`;
+}
+export function deviceErrorName(code: number): string {
+  return ERROR_NAMES.get(code) ?? `code ${code}`;
+}
+
+/** The response type expected for each request type. */
+export function isRequest(type: number): boolean {
+  return type < 0x80;
+}

@@ -1,0 +1,91 @@
+/**
+ * Payload layouts of protocol version 1 (PROTOCOL.md 4): binary packers and the key/value text
+ * used by INFO, STATS_REPLY, BOOT and FAULT. Pure functions.
+ */
+import { HarnessError } from '../core/errors.ts';
+
+export interface ResultPayload {
+  readonly cycles: number;
+  readonly flags: number;
+  readonly samples: Int16Array;
+}
+
+export function packParam(id: number, value?: number): Uint8Array {
+  const b = Buffer.alloc(value === undefined ? 2 : 6);
+  b.writeUInt16LE(id, 0);
+  if (value !== undefined) b.writeInt32LE(value, 2);
+  return b;
+}
+
+export function unpackParam(p: Uint8Array): { id: number; value: number } {
+  if (p.length !== 6) throw new HarnessError('PROTOCOL', `PARAM payload of ${p.length} bytes, expected 6`);
+  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
+  return { id: b.readUInt16LE(0), value: b.readInt32LE(2) };
+}
+
+export function packSamples(samples: Int16Array): Uint8Array {
+  const b = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) b.writeInt16LE(samples[i]!, i * 2);
+  return b;
+}
+
+export function unpackResult(p: Uint8Array): ResultPayload {
+  if (p.length < 8 || (p.length - 8) % 2 !== 0) {
+    throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
+  }
+  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
+  const n = (p.length - 8) / 2;
+  const samples = new Int16Array(n);
+  for (let i = 0; i < n; i++) samples[i] = b.readInt16LE(8 + 2 * i);
+  return { cycles: b.readUInt32LE(0), flags: b.readUInt32LE(4), samples };
+}
+
+export function packResult(r: ResultPayload): Uint8Array {
+  const b = Buffer.alloc(8 + r.samples.length * 2);
+  b.writeUInt32LE(r.cycles >>> 0, 0);
+  b.writeUInt32LE(r.flags >>> 0, 4);
+  for (let i = 0; i < r.samples.length; i++) b.writeInt16LE(r.samples[i]!, 8 + 2 * i);
+  return b;
+}
+
+export function unpackNak(p: Uint8Array): { expected: number; reason: number } {
+  if (p.length !== 3) throw new HarnessError('PROTOCOL', `NAK payload of ${p.length} bytes, expected 3`);
+  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
+  return { expected: b.readUInt16LE(0), reason: b.readUInt8(2) };
+}
+
+export function packNak(expected: number, reason: number): Uint8Array {
+  const b = Buffer.alloc(3);
+  b.writeUInt16LE(expected & 0xffff, 0);
+  b.writeUInt8(reason, 2);
+  return b;
+}
+
+export function unpackError(p: Uint8Array): { code: number; message: string } {
+  if (p.length < 2) throw new HarnessError('PROTOCOL', `ERROR payload of ${p.length} bytes, expected >= 2`);
+  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
+  return { code: b.readUInt16LE(0), message: b.subarray(2).toString('utf8') };
+}
+
+export function packError(code: number, message: string): Uint8Array {
+  return Buffer.concat([packParam(code), Buffer.from(message, 'utf8')]);
+}
+
+/** Ordered key/value pairs; a key may repeat (INFO's `param`). */
+export type KeyValues = ReadonlyArray<readonly [string, string]>;
+
+export function parseKeyValues(p: Uint8Array): KeyValues {
+  const text = Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8');
+  const out: Array<[string, string]> = [];
+  for (const line of text.split('\n')) {
+    if (line.length === 0) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new HarnessError('PROTOCOL', `key/value payload line without '=': ${JSON.stringify(line.slice(0, 60))}`);
+    out.push([line.slice(0, eq), line.slice(eq + 1)]);
+  }
+  return out;
+}
+
+export function formatKeyValues(kv: KeyValues): Uint8Array {
+  return Buffer.from(kv.map(([k, v]) => `${k}=${v}\n`).join(''), 'utf8');
+}
