@@ -1,0 +1,76 @@
+/**
+ * @file hil_agent_private.h
+ * @brief The layout of struct hil_agent. Included by hil_agent.h only so that callers can own the
+ *        storage (no malloc); the fields are private to hil_agent.c.
+ *
+ * Memory (defaults: max payload 1024, max hop 512, history 8, text 1024): about 10 KiB, dominated
+ * by the response history (HIL_AGENT_HISTORY slots of HIL_AGENT_SLOT_SIZE bytes).
+ */
+#ifndef HIL_AGENT_PRIVATE_H
+#define HIL_AGENT_PRIVATE_H
+
+#ifndef HIL_AGENT_H
+#error "include hil_agent.h, not hil_agent_private.h"
+#endif
+
+#ifndef HIL_AGENT_TEXT_MAX
+#define HIL_AGENT_TEXT_MAX 1024u /**< largest key/value text response (INFO, STATS_REPLY) */
+#endif
+
+/** Device line limit (PROTOCOL.md 6): 2 + 4*ceil((12 + max_payload)/3), newline excluded. */
+#define HIL_AGENT_LINE_MAX \
+    (2u + 4u * ((HIL_HEADER_SIZE + HIL_AGENT_MAX_PAYLOAD + HIL_CRC_SIZE + 2u) / 3u))
+
+/** Largest RESULT payload: u32 cycles, u32 flags, max hop samples. */
+#define HIL_AGENT_RESULT_MAX (8u + 2u * HIL_AGENT_MAX_HOP)
+
+/** Bytes of one history slot: the larger of a RESULT and a text response. */
+#define HIL_AGENT_SLOT_SIZE \
+    (HIL_AGENT_RESULT_MAX > HIL_AGENT_TEXT_MAX ? HIL_AGENT_RESULT_MAX : HIL_AGENT_TEXT_MAX)
+
+#if HIL_AGENT_MAX_PAYLOAD > HIL_PAYLOAD_HARD_LIMIT
+#error "HIL_AGENT_MAX_PAYLOAD exceeds the protocol hard limit (4096)"
+#endif
+#if HIL_AGENT_SLOT_SIZE > HIL_PAYLOAD_HARD_LIMIT
+#error "HIL_AGENT_MAX_HOP / HIL_AGENT_TEXT_MAX give responses over the protocol hard limit"
+#endif
+#if HIL_AGENT_HISTORY < HIL_AGENT_WINDOW || HIL_AGENT_WINDOW < 1
+#error "the history must hold at least HIL_AGENT_WINDOW (>= 1) responses"
+#endif
+#if HIL_AGENT_HISTORY > 32767
+#error "HIL_AGENT_HISTORY must be below half the sequence space"
+#endif
+
+/** One stored response (PROTOCOL.md 3.1): re-sent, never recomputed. */
+typedef struct {
+    uint16_t seq;   /**< seq of the request it answers */
+    uint16_t len;   /**< payload bytes */
+    uint8_t type;   /**< response type */
+    uint8_t valid;  /**< 0: empty */
+    union {
+        uint8_t b[HIL_AGENT_SLOT_SIZE];
+        int16_t s[HIL_AGENT_SLOT_SIZE / 2u];
+        uint32_t align;
+    } payload;
+} hil_agent_slot_t;
+
+struct hil_agent {
+    const hil_model_t *model;
+    void *state;
+    uint64_t t0;            /**< counter at init (uptime base) */
+    hil_agent_stats_t stats;
+    uint16_t expected;      /**< next sequence number to execute */
+    uint16_t last_tx;       /**< tx of the last well-formed request */
+    uint8_t discarding;     /**< an overlong line is being dropped up to its newline */
+    size_t line_len;
+    unsigned hist_next;     /**< ring index of the next slot to (over)write */
+    char line[HIL_AGENT_LINE_MAX + 1u]; /**< +1: a '\r' before the newline */
+    union {
+        uint8_t b[HIL_AGENT_MAX_PAYLOAD];
+        int16_t s[(HIL_AGENT_MAX_PAYLOAD + 1u) / 2u];
+        uint32_t align;
+    } rx;                   /**< decoded request payload; PROCESS input samples in place */
+    hil_agent_slot_t hist[HIL_AGENT_HISTORY];
+};
+
+#endif /* HIL_AGENT_PRIVATE_H */

@@ -1,0 +1,57 @@
+/** `hil info`: start a target, perform the handshake and print what the device reports. */
+import type { Argv, CommandModule } from 'yargs';
+
+import { withSession } from '../../runner/open-session.ts';
+import type { DeviceInfo } from '../../protocol/device-info.ts';
+import { createTarget } from '../../targets/create-target.ts';
+import { checkWindow, withTargetOptions, type TargetArgs } from '../common-options.ts';
+import { runHandler } from '../run-handler.ts';
+
+interface InfoArgs extends TargetArgs {
+  json: boolean;
+  stats: boolean;
+}
+
+export function formatInfo(info: DeviceInfo): string {
+  const rows: Array<[string, string]> = [
+    ['firmware', `${info.fw} ${info.fwVersion} (build ${info.build})`],
+    ['board', info.board],
+    ['model', `${info.model} v${info.modelVersion}: ${info.modelDesc}`],
+    ['weights hash', info.weights],
+    ['audio', `${info.rate} Hz, ${info.channels} ch, ${info.format}, ${info.hop} samples/frame, latency ${info.latency} samples`],
+    ['clock', info.clock > 0 ? `${info.clock} Hz` : 'n/a'],
+    ['counter', info.counter],
+    ['window', `${info.window} (history ${info.history}), max payload ${info.maxPayload} bytes`],
+    ['protocol', `v${info.proto}`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
+  lines.push('parameters:');
+  for (const p of info.params) {
+    const s = 2 ** p.fracBits;
+    lines.push(`  ${String(p.id).padStart(2)} ${p.name.padEnd(16)} ${p.unit.padEnd(5)} min ${p.min / s}  max ${p.max / s}  default ${p.def / s}`);
+  }
+  return lines.join('\n');
+}
+
+export const infoCommand: CommandModule<object, InfoArgs> = {
+  command: 'info',
+  describe: 'Start the target and print its handshake: firmware, model, audio format, counter, parameters',
+  builder: (y: Argv) =>
+    withTargetOptions(y)
+      .option('json', { type: 'boolean', default: false, describe: 'print the handshake as JSON' })
+      .option('stats', { type: 'boolean', default: false, describe: 'also print the device statistics' })
+      .example('$0 info --target sim', 'handshake with the host simulator') as unknown as Argv<InfoArgs>,
+  handler: runHandler<InfoArgs>(async (args) => {
+    const target = createTarget({ kind: args.target, firmware: args.firmware, model: args.model });
+    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: args['handshake-timeout'] }, async (s) => {
+      const stats = args.stats ? await s.stats() : undefined;
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ target: target.description, info: s.info, stats }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`target        ${target.description}\n${formatInfo(s.info)}\n`);
+        if (stats) process.stdout.write(`statistics:\n${Object.entries(stats).map(([k, v]) => `  ${k} ${v}`).join('\n')}\n`);
+      }
+    });
+  }),
+};

@@ -1,0 +1,26 @@
+/** `hil` command line: yargs command modules; the only place that prints or exits. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+import { infoCommand } from './commands/info.ts';
+import { processCommand } from './commands/process.ts';
+import { EXIT } from './run-handler.ts';
+
+await yargs(hideBin(process.argv))
+  .scriptName('hil')
+  .usage('$0 <command> [options]\n\nHardware-in-the-loop harness for int16 streaming speech models: streams audio to a\nfirmware on a simulator, QEMU or a bench board and checks bit-exactness and real-time margin.')
+  .command(infoCommand)
+  .command(processCommand)
+  .demandCommand(1, 'name a command; see `hil --help`')
+  .strict()
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`hil: ${msg}\nRun 'hil --help' for usage.\n`);
+    process.exit(EXIT.INFRA);
+  })
+  .parseAsync();

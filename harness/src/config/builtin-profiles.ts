@@ -1,0 +1,72 @@
+/**
+ * Built-in target profiles, used when hil.config.json does not define the named target (and as
+ * the base a file profile of the same kind is merged over).
+ *
+ * Clock and CPI for `qemu`: the reference profile models a 100 MHz Cortex-M4 and estimates
+ * cycles as instructions x 1.25 (an M4 running DSP-heavy int16 code from zero-wait-state memory
+ * retires about 0.8 instructions per cycle: loads/stores and multiply-accumulates take 1-2 cycles,
+ * taken branches 2-4). The estimate is labelled as such wherever it appears; calibrate `cpi`
+ * against a real board's DWT counts for your part.
+ */
+import path from 'node:path';
+
+import { FIRMWARE_BUILD } from '../core/paths.ts';
+import type { TargetKind } from '../targets/target.ts';
+import type { TargetProfile } from './config-types.ts';
+
+export const DEFAULT_CPI = 1.25;
+export const DEFAULT_QEMU_CLOCK_HZ = 100_000_000;
+export const DEFAULT_MODEL = 'model-s';
+
+const common = {
+  budgets: { flashBytes: 100 * 1024, ramBytes: 1024 * 1024 },
+  qemu: { binary: 'qemu-system-arm', machine: 'mps2-an386', icountShift: 0, extraArgs: [] as string[] },
+  port: null,
+  baudRate: 921600,
+  flasher: { type: 'none' as const },
+  reset: 'protocol' as const,
+  handshakeTimeoutMs: 5000,
+  params: {},
+};
+
+export function builtinProfile(kind: TargetKind, name: string = kind, model = DEFAULT_MODEL): TargetProfile {
+  switch (kind) {
+    case 'sim':
+      return {
+        ...common,
+        name,
+        kind,
+        description: 'host-native build of the firmware over stdio (no cycle counter)',
+        firmware: path.join(FIRMWARE_BUILD, 'host', `hil-sim-${model}`),
+        clockHz: 0,
+        cpi: 1,
+        requiredMargin: 0,
+        budgets: { flashBytes: null, ramBytes: null },
+        link: 'semihost',
+      };
+    case 'qemu':
+      return {
+        ...common,
+        name,
+        kind,
+        description: 'QEMU mps2-an386 (Cortex-M4), semihosting link, instruction counts from -icount',
+        firmware: path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-semihost.elf`),
+        clockHz: DEFAULT_QEMU_CLOCK_HZ,
+        cpi: DEFAULT_CPI,
+        requiredMargin: 0.1,
+        link: 'semihost',
+      };
+    case 'board':
+      return {
+        ...common,
+        name,
+        kind,
+        description: 'a bench board on a serial port',
+        firmware: path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-uart.elf`),
+        clockHz: DEFAULT_QEMU_CLOCK_HZ,
+        cpi: 1,
+        requiredMargin: 0.1,
+        link: 'uart',
+      };
+  }
+}

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { HarnessError } from '../core/errors.ts';
+import { loadConfig } from './load-config.ts';
+import { resolveConfig } from './resolve-config.ts';
+import { validateConfig } from './validate-config.ts';
+
+function configError(data: unknown): string {
+  try {
+    validateConfig(data, 'hil.config.json');
+  } catch (e) {
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('CONFIG');
+    return (e as Error).message;
+  }
+  throw new Error('expected a CONFIG error');
+}
+
+describe('configuration', () => {
+  it('names the key path, the value and what was expected', () => {
+    expect(configError({ targets: { qemu: { kind: 'qemu', clockHz: -5 } } })).to.equal(
+      'hil.config.json: targets.qemu.clockHz: -5 is out of range, expected a value >= 0',
+    );
+    expect(configError({ targets: { b: { kind: 'fpga' } } })).to.contain('targets.b.kind: "fpga" is not one of sim, qemu, board');
+    expect(configError({ targets: { q: { kind: 'qemu', clok: 1 } } })).to.contain('targets.q.clok: unknown key (expected one of kind,');
+    expect(configError({ defaults: { window: 'eight' } })).to.contain('defaults.window: "eight" is not an integer');
+    expect(configError({ targets: { q: {} } })).to.contain('targets.q: missing required key "kind"');
+    expect(configError({ targets: { q: { kind: 'qemu', cpi: 0 } } })).to.contain('targets.q.cpi: 0 is out of range, expected a value > 0');
+  });
+
+  it('reports a JSON syntax error with its line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hil-cfg-'));
+    writeFileSync(path.join(dir, 'hil.config.json'), '{\n  "defaults": {\n    "jobs": 2,\n  }\n}\n');
+    expect(() => loadConfig(undefined, dir)).to.throw(HarnessError, /hil\.config\.json: not valid JSON at line 4/);
+  });
+
+  it('an explicit missing --config is an error; a missing default file is not', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hil-cfg-'));
+    expect(loadConfig(undefined, dir)).to.deep.equal({ file: null, path: null });
+    expect(() => loadConfig('nope.json', dir)).to.throw(/--config nope\.json: file not found/);
+  });
+
+  it('applies precedence: command line > file > built-in defaults', () => {
+    const file = validateConfig(
+      { defaults: { target: 'lab', jobs: 2 }, targets: { lab: { kind: 'qemu', clockHz: 200e6, firmware: 'fw/x.elf' } } },
+      'hil.config.json',
+    );
+    const r = resolveConfig(file, '/proj/hil.config.json', { cpi: 2 });
+    expect(r.profile.name).to.equal('lab');
+    expect(r.profile.kind).to.equal('qemu');
+    expect(r.profile.clockHz).to.equal(200e6);
+    expect(r.profile.cpi).to.equal(2);
+    expect(r.profile.requiredMargin).to.equal(0.1);
+    expect(r.profile.firmware).to.equal('/proj/fw/x.elf');
+    expect(r.defaults.jobs).to.equal(2);
+    expect(resolveConfig(file, '/proj/hil.config.json', { target: 'lab', clockHz: 1e6 }).profile.clockHz).to.equal(1e6);
+  });
+
+  it('refuses an unknown target name, listing the known ones', () => {
+    expect(() => resolveConfig(null, null, { target: 'bench7' })).to.throw(/--target bench7: no such target profile \(known: sim, qemu, board\)/);
+  });
+});

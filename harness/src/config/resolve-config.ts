@@ -1,0 +1,87 @@
+/**
+ * Resolve the effective configuration: command line > hil.config.json > built-in defaults. Pure:
+ * the file is already parsed and validated.
+ */
+import path from 'node:path';
+
+import { HarnessError } from '../core/errors.ts';
+import { REPORTS_DIR, VECTORS_DIR } from '../core/paths.ts';
+import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
+import { builtinProfile } from './builtin-profiles.ts';
+import type { HilConfigFile, LinkKind, TargetProfile } from './config-types.ts';
+
+export interface CliOverrides {
+  readonly target?: string;
+  readonly firmware?: string;
+  readonly model?: string;
+  readonly clockHz?: number;
+  readonly cpi?: number;
+  readonly requiredMargin?: number;
+  readonly link?: LinkKind;
+  readonly port?: string;
+  readonly baudRate?: number;
+}
+
+export interface RunDefaults {
+  readonly suites: readonly string[];
+  readonly vectorsDir: string;
+  readonly reportsDir: string;
+  readonly window: number;
+  readonly jobs: number;
+  readonly retries: number;
+  readonly baselineThreshold: number;
+  readonly params: Readonly<Record<string, number>>;
+}
+
+export interface ResolvedConfig {
+  readonly file: string | null;
+  readonly profile: TargetProfile;
+  readonly defaults: RunDefaults;
+}
+
+function isKind(s: string): s is TargetKind {
+  return (TARGET_KINDS as readonly string[]).includes(s);
+}
+
+export function resolveConfig(file: HilConfigFile | null, filePath: string | null, cli: CliOverrides): ResolvedConfig {
+  const dir = filePath ? path.dirname(filePath) : process.cwd();
+  const abs = (p: string) => path.resolve(dir, p);
+  const d = file?.defaults ?? {};
+  const name = cli.target ?? d.target ?? 'qemu';
+  const fromFile = file?.targets?.[name];
+  if (!fromFile && !isKind(name)) {
+    const known = [...new Set([...Object.keys(file?.targets ?? {}), ...TARGET_KINDS])].join(', ');
+    throw new HarnessError('CONFIG', `--target ${name}: no such target profile (known: ${known})`, { key: 'target', file: filePath ?? undefined });
+  }
+  const kind: TargetKind = fromFile?.kind ?? (name as TargetKind);
+  const base = builtinProfile(kind, name, cli.model);
+  const f = fromFile ?? { kind };
+  const profile: TargetProfile = {
+    ...base,
+    description: f.description ?? base.description,
+    firmware: cli.firmware ? path.resolve(cli.firmware) : f.firmware ? abs(f.firmware) : base.firmware,
+    clockHz: cli.clockHz ?? f.clockHz ?? base.clockHz,
+    cpi: cli.cpi ?? f.cpi ?? base.cpi,
+    requiredMargin: cli.requiredMargin ?? f.requiredMargin ?? base.requiredMargin,
+    budgets: { flashBytes: f.budgets?.flashBytes ?? base.budgets.flashBytes, ramBytes: f.budgets?.ramBytes ?? base.budgets.ramBytes },
+    link: cli.link ?? f.link ?? base.link,
+    qemu: { ...base.qemu, ...f.qemu },
+    port: cli.port ? { path: cli.port } : (f.port ?? base.port),
+    baudRate: cli.baudRate ?? f.baudRate ?? base.baudRate,
+    flasher: f.flasher ?? base.flasher,
+    reset: f.reset ?? base.reset,
+    handshakeTimeoutMs: f.handshakeTimeoutMs ?? base.handshakeTimeoutMs,
+    params: { ...(d.params ?? {}), ...(f.params ?? {}) },
+  };
+  const defaults: RunDefaults = {
+    suites: d.suites ?? ['smoke', 'speech', 'edge'],
+    vectorsDir: d.vectorsDir ? abs(d.vectorsDir) : VECTORS_DIR,
+    reportsDir: d.reportsDir ? abs(d.reportsDir) : REPORTS_DIR,
+    window: d.window ?? 8,
+    jobs: d.jobs ?? 1,
+    retries: d.retries ?? 1,
+    baselineThreshold: d.baselineThreshold ?? 0.05,
+    params: d.params ?? {},
+  };
+  return { file: filePath, profile, defaults };
+}

@@ -1,0 +1,154 @@
+/**
+ * The results model: the canonical record of a run (report.json). Every reporter renders from
+ * this and nothing else; every number in it traces to a measurement (target, firmware build id,
+ * counter source). Closed unions for every status.
+ */
+import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
+import type { ErrorCode } from './errors.ts';
+
+export const REPORT_SCHEMA = 'hil-report/1';
+
+/** passed: every verdict passed or was not applicable; failed: a test verdict failed (mismatch,
+ *  margin); error: infrastructure (link, target, timeout, crash) kept the case from finishing;
+ *  skipped: not run (interrupted before it, or excluded by shard at merge time). */
+export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
+
+/** Overall run status; `incomplete` when interrupted before every selected case ran. */
+export type RunStatus = 'passed' | 'failed' | 'error' | 'incomplete';
+
+export interface CaseError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Fault or failure details from the device, e.g. {kind, pc, frame}. */
+  readonly detail?: Readonly<Record<string, string | number>>;
+}
+
+export interface LevelFigures {
+  readonly rmsDbfs: number;
+  readonly peakDbfs: number;
+}
+
+export interface CaseResult {
+  /** `suite/name`, unique within a run. */
+  readonly id: string;
+  readonly suite: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly status: CaseStatus;
+  readonly input: string;
+  readonly golden: string | null;
+  readonly params: Readonly<Record<string, number>>;
+  readonly frames: number;
+  readonly audioSeconds: number;
+  readonly wallMs: number;
+  readonly attempts: number;
+  readonly output: OutputVerdict | null;
+  readonly margin: MarginVerdict | null;
+  /** Per-frame counts in the unit of the run's counter source. */
+  readonly counts: readonly number[];
+  readonly levels: { readonly input: LevelFigures; readonly output: LevelFigures } | null;
+  readonly link: { readonly resentLines: number; readonly corruptLines: number; readonly naks: number; readonly timeouts: number };
+  /** Output WAV written for a failed case (relative to the report folder). */
+  readonly outputWav: string | null;
+  readonly error: CaseError | null;
+  readonly deviceLog: ReadonlyArray<{ readonly t: number; readonly text: string }>;
+  /** Waveform excerpt around the first divergence (for failed output verdicts). */
+  readonly divergence: { readonly start: number; readonly output: readonly number[]; readonly golden: readonly number[] } | null;
+  readonly baseline: BaselineComparison | null;
+}
+
+export interface BaselineComparison {
+  readonly medianBefore: number;
+  readonly medianAfter: number;
+  readonly maxBefore: number;
+  readonly maxAfter: number;
+  /** Relative change of the median, e.g. 0.12 for +12 %. */
+  readonly medianChange: number;
+  readonly maxChange: number;
+  readonly regression: boolean;
+}
+
+export interface TargetRecord {
+  readonly kind: 'sim' | 'qemu' | 'board';
+  readonly description: string;
+  readonly profile: string;
+  readonly firmware: string;
+  readonly firmwareSha256: string;
+  readonly port: string | null;
+  readonly clockHz: number;
+  readonly cpi: number | null;
+  readonly requiredMargin: number;
+  readonly counter: 'dwt' | 'icount' | 'timer' | 'none';
+}
+
+export interface DeviceRecord {
+  readonly fw: string;
+  readonly fwVersion: string;
+  readonly build: string;
+  readonly board: string;
+  readonly model: string;
+  readonly modelVersion: string;
+  readonly modelDesc: string;
+  readonly weights: string;
+  readonly rate: number;
+  readonly hop: number;
+  readonly latency: number;
+  readonly window: number;
+}
+
+export interface RunSummary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly error: number;
+  readonly skipped: number;
+  readonly audioSeconds: number;
+  readonly wallSeconds: number;
+}
+
+export interface RunReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly complete: boolean;
+  readonly status: RunStatus;
+  readonly exitCode: 0 | 1 | 2;
+  readonly command: readonly string[];
+  readonly environment: {
+    readonly hilVersion: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly host: string;
+    readonly gitCommit: string | null;
+  };
+  readonly target: TargetRecord;
+  readonly device: DeviceRecord | null;
+  readonly resources: ResourceVerdict | null;
+  readonly selection: { readonly suites: readonly string[]; readonly tags: readonly string[]; readonly grep: string | null; readonly shard: string | null; readonly jobs: number };
+  readonly baseline: { readonly path: string; readonly threshold: number; readonly regressions: number } | null;
+  readonly summary: RunSummary;
+  readonly cases: readonly CaseResult[];
+}
+
+/** Overall status and exit code from case statuses. */
+export function runOutcome(cases: readonly CaseResult[], complete: boolean): { status: RunStatus; exitCode: 0 | 1 | 2 } {
+  const anyError = cases.some((c) => c.status === 'error');
+  const anyFail = cases.some((c) => c.status === 'failed');
+  const status: RunStatus = !complete ? 'incomplete' : anyError ? 'error' : anyFail ? 'failed' : 'passed';
+  const exitCode = anyError || !complete ? 2 : anyFail ? 1 : 0;
+  return { status, exitCode };
+}
+
+export function summarizeCases(cases: readonly CaseResult[], wallSeconds: number): RunSummary {
+  const count = (s: CaseStatus) => cases.filter((c) => c.status === s).length;
+  return {
+    total: cases.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    error: count('error'),
+    skipped: count('skipped'),
+    audioSeconds: cases.reduce((a, c) => a + c.audioSeconds, 0),
+    wallSeconds,
+  };
+}
