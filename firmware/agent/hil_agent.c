@@ -30,6 +30,7 @@ static uint32_t crc_byte(uint32_t c, uint8_t b)
     return c;
 }
 
+/** See hil_agent.h. */
 uint32_t hil_crc32(uint32_t crc, const uint8_t *bytes, size_t n)
 {
     uint32_t c = ~crc;
@@ -47,6 +48,7 @@ static void put_u16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)(v >> 8);
 }
 
+/** Store v little-endian at p[0..3]. */
 static void put_u32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v & 0xFFu);
@@ -55,11 +57,13 @@ static void put_u32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
+/** Load a little-endian u16. */
 static uint16_t get_u16(const uint8_t *p)
 {
     return (uint16_t)((unsigned)p[0] | ((unsigned)p[1] << 8));
 }
 
+/** Load a little-endian u32. */
 static uint32_t get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
@@ -114,18 +118,21 @@ typedef struct {
     char chunk[TX_CHUNK];
 } enc_t;
 
+/** Hand the buffered characters to the sink. */
 static void enc_flush(enc_t *e)
 {
     if (e->nc != 0u) e->sink(e->ctx, e->chunk, e->nc);
     e->nc = 0;
 }
 
+/** Buffer one output character, flushing when the chunk is full. */
 static void enc_char(enc_t *e, char ch)
 {
     if (e->nc == TX_CHUNK) enc_flush(e);
     e->chunk[e->nc++] = ch;
 }
 
+/** Emit the base64 of the pending group of nbytes (1..3) bytes, with padding. */
 static void enc_group(enc_t *e, unsigned nbytes)
 {
     uint32_t v = ((uint32_t)e->grp[0] << 16) | ((uint32_t)e->grp[1] << 8) | e->grp[2];
@@ -149,6 +156,7 @@ static void enc_raw(enc_t *e, const uint8_t *p, size_t n, int crc_covered)
     }
 }
 
+/** Start a line: marker and header (len = payload bytes that will follow). */
 static void enc_begin(enc_t *e, sink_fn sink, void *ctx, uint8_t ver, uint8_t type, uint16_t seq,
                       uint16_t tx, uint16_t len)
 {
@@ -168,11 +176,13 @@ static void enc_begin(enc_t *e, sink_fn sink, void *ctx, uint8_t ver, uint8_t ty
     enc_raw(e, h, sizeof h, 1);
 }
 
+/** Append payload bytes. */
 static void enc_payload(enc_t *e, const void *p, size_t n)
 {
     enc_raw(e, (const uint8_t *)p, n, 1);
 }
 
+/** Finish the line: CRC, base64 padding, newline; flush. */
 static void enc_end(enc_t *e)
 {
     uint8_t c[HIL_CRC_SIZE];
@@ -203,6 +213,7 @@ typedef struct {
     int overflow;
 } mem_sink_t;
 
+/** Sink callback appending to a mem_sink_t; sets overflow instead of overrunning. */
 static void mem_sink(void *ctx, const char *s, size_t n)
 {
     mem_sink_t *m = (mem_sink_t *)ctx;
@@ -214,6 +225,7 @@ static void mem_sink(void *ctx, const char *s, size_t n)
     m->len += n;
 }
 
+/** See hil_agent.h. */
 size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out, size_t cap)
 {
     enc_t e;
@@ -309,17 +321,20 @@ typedef struct {
     size_t len;
 } text_t;
 
+/** Append one character (dropped when full). */
 static void t_char(text_t *t, char ch)
 {
     if (t->len < t->cap) t->buf[t->len++] = (uint8_t)ch;
 }
 
+/** Append a NUL-terminated string (NULL appends nothing). */
 static void t_str(text_t *t, const char *s)
 {
     if (s == NULL) return;
     while (*s != '\0') t_char(t, *s++);
 }
 
+/** Append v in decimal. */
 static void t_u64(text_t *t, uint64_t v)
 {
     char d[20];
@@ -331,6 +346,7 @@ static void t_u64(text_t *t, uint64_t v)
     while (n > 0u) t_char(t, d[--n]);
 }
 
+/** Append v in decimal with a leading '-' when negative. */
 static void t_i64(text_t *t, int64_t v)
 {
     if (v < 0) {
@@ -341,6 +357,7 @@ static void t_i64(text_t *t, int64_t v)
     }
 }
 
+/** Append v as 8 lowercase hex digits. */
 static void t_hex32(text_t *t, uint32_t v)
 {
     static const char hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
@@ -349,6 +366,7 @@ static void t_hex32(text_t *t, uint32_t v)
     for (s = 28; s >= 0; s -= 4) t_char(t, hex[(v >> (unsigned)s) & 0xFu]);
 }
 
+/** Append "k=v\n". */
 static void kv_str(text_t *t, const char *k, const char *v)
 {
     t_str(t, k);
@@ -357,6 +375,7 @@ static void kv_str(text_t *t, const char *k, const char *v)
     t_char(t, '\n');
 }
 
+/** Append "k=<decimal>\n". */
 static void kv_u64(text_t *t, const char *k, uint64_t v)
 {
     t_str(t, k);
@@ -365,6 +384,7 @@ static void kv_u64(text_t *t, const char *k, uint64_t v)
     t_char(t, '\n');
 }
 
+/** Append "k=<signed decimal>\n". */
 static void kv_i64(text_t *t, const char *k, int64_t v)
 {
     t_str(t, k);
@@ -390,6 +410,7 @@ static void slot_error(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t code, co
     a->stats.errors++;
 }
 
+/** Fill slot with a PARAM response (id, value in force). */
 static void slot_param(hil_agent_slot_t *slot, uint16_t id, int32_t value)
 {
     put_u16(slot->payload.b, id);
@@ -398,6 +419,7 @@ static void slot_param(hil_agent_slot_t *slot, uint16_t id, int32_t value)
     slot->len = 6u;
 }
 
+/** HELLO: the INFO key/value text, keys in PROTOCOL.md 4.1 order. */
 static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
 {
     const hil_model_t *m = a->model;
@@ -450,6 +472,7 @@ static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
     slot->len = (uint16_t)t.len;
 }
 
+/** STATS: the STATS_REPLY key/value text (PROTOCOL.md 4.3). */
 static void exec_stats(hil_agent_t *a, hil_agent_slot_t *slot)
 {
     const hil_agent_stats_t *s = &a->stats;
@@ -472,6 +495,7 @@ static void exec_stats(hil_agent_t *a, hil_agent_slot_t *slot)
     slot->len = (uint16_t)t.len;
 }
 
+/** SET_PARAM / GET_PARAM: length, id and range checks, then the model. */
 static void exec_param(hil_agent_t *a, hil_agent_slot_t *slot, uint8_t type, uint16_t len)
 {
     const hil_model_t *m = a->model;
@@ -514,6 +538,7 @@ static void exec_param(hil_agent_t *a, hil_agent_slot_t *slot, uint8_t type, uin
     slot_param(slot, id, value);
 }
 
+/** PROCESS: exactly hop samples through the model, timed with hil_port_counter(). */
 static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
 {
     const hil_model_t *m = a->model;
@@ -599,6 +624,7 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
     send_frame(slot->type, slot->seq, h->tx, slot->payload.b, slot->len);
 }
 
+/** Send a NAK (nothing executed, nothing stored). */
 static void send_nak(uint16_t seq, uint16_t tx, uint16_t expected, uint8_t reason)
 {
     uint8_t p[3];
@@ -607,6 +633,7 @@ static void send_nak(uint16_t seq, uint16_t tx, uint16_t expected, uint8_t reaso
     send_frame(HIL_MSG_NAK, seq, tx, p, sizeof p);
 }
 
+/** Forget every stored response (HELLO). */
 static void clear_history(hil_agent_t *a)
 {
     unsigned i;
@@ -695,6 +722,7 @@ int hil_agent_init(hil_agent_t *agent, const hil_model_t *model, void *state, si
     return 0;
 }
 
+/** See hil_agent.h. */
 void hil_agent_boot(hil_agent_t *agent, const char *reason)
 {
     const hil_port_identity_t *id = hil_port_identity();
@@ -710,6 +738,7 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason)
     send_frame(HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
 }
 
+/** See hil_agent.h. Lines over HIL_AGENT_LINE_MAX are discarded up to the newline. */
 void hil_agent_feed(hil_agent_t *agent, const uint8_t *bytes, size_t n)
 {
     hil_agent_t *a = agent;
@@ -742,6 +771,7 @@ void hil_agent_feed(hil_agent_t *agent, const uint8_t *bytes, size_t n)
     }
 }
 
+/** See hil_agent.h. */
 void hil_agent_log(const char *text)
 {
     char buf[64];
@@ -764,6 +794,7 @@ void hil_agent_log(const char *text)
     hil_port_write((const uint8_t *)buf, n);
 }
 
+/** See hil_agent.h. */
 void hil_agent_fault(const char *kv)
 {
     size_t n = 0;
@@ -772,6 +803,7 @@ void hil_agent_fault(const char *kv)
     send_frame(HIL_MSG_FAULT, 0, 0, (const uint8_t *)kv, (uint16_t)n);
 }
 
+/** See hil_agent.h. */
 const hil_agent_stats_t *hil_agent_stats(const hil_agent_t *agent)
 {
     return &agent->stats;

@@ -84,10 +84,12 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason);
 /** Feed received link bytes; complete lines are handled (and answered) immediately. */
 void hil_agent_feed(hil_agent_t *agent, const uint8_t *bytes, size_t n);
 
-/** Write a device log line (a plain text line, not a protocol line). */
+/** Write a device log line (a plain text line, not a protocol line): text + '\n'. Newlines in text
+ *  become spaces, and a text starting with the marker "@:" gets a leading space. */
 void hil_agent_log(const char *text);
 
-/** Send an unsolicited FAULT message; `kv` is key=value text (lines separated by '\n'). */
+/** Send an unsolicited FAULT message (seq 0, tx 0); `kv` is key=value text (lines separated by
+ *  '\n'), at most 4096 bytes are sent. Uses about 200 bytes of stack, no agent state. */
 void hil_agent_fault(const char *kv);
 
 /** Current statistics. */
@@ -96,8 +98,9 @@ const hil_agent_stats_t *hil_agent_stats(const hil_agent_t *agent);
 /** CRC-32 (IEEE, zlib) of n bytes, continuing from `crc` (pass 0 to start). */
 uint32_t hil_crc32(uint32_t crc, const uint8_t *bytes, size_t n);
 
-/** Encode one frame as a protocol line (marker + base64 + '\n') into out[cap]. Returns the line
- *  length including the newline, or 0 if it does not fit. */
+/** Encode one frame as a protocol line (marker + base64 + '\n') into out[cap]. h->ver is written
+ *  as given (normally HIL_PROTO_VERSION) and h->len bytes of payload are taken. Returns the line
+ *  length including the newline (no NUL is added), or 0 if it does not fit or h->len > 4096. */
 size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out, size_t cap);
 
 /** Decode a protocol line (marker + base64, without the newline) into header and payload[cap].

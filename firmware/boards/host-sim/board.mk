@@ -9,7 +9,7 @@ define HOST_SIM_template
 $(BUILD)/host/hil-sim-$(1): $(HOST_SIM_SRCS) $(AGENT_SRCS) $(AGENT_HDRS) $(Q_HDRS) \
 		$$(MODEL_SRCS_$(1)) $$(MODEL_HDRS_$(1)) Makefile boards/host-sim/board.mk models/$(1)/model.mk
 	@mkdir -p $$(@D)
-	$$(call build_image,$$(HOST_CC) $$(HOST_CFLAGS) $$(FW_INC) $$(MODEL_INC_$(1)) \
+	@$$(call build_image,$$(HOST_CC) $$(HOST_CFLAGS) $$(FW_INC) $$(MODEL_INC_$(1)) \
 		-DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
 		$$(if $$(MODEL_STATE_BYTES_$(1)),-DHIL_MODEL_STATE_BYTES=$$(MODEL_STATE_BYTES_$(1))u) \
 		-DHIL_FW_NAME='"hil-sim-$(1)"' -DHIL_FW_VERSION='"$$(FW_VERSION)"',$$(filter %.c,$$^) -o $$@)

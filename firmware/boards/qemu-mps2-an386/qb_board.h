@@ -46,7 +46,7 @@
 #define QB_TIMER0_BASE 0x40000000u
 #define QB_TIMER_CTRL(b) QB_REG((b) + 0x00u)
 #define QB_TIMER_VALUE(b) QB_REG((b) + 0x04u)
-#define QB_TIMER_RELOAD(b) QB_REG((b) + 0x08u)
+#define QB_TIMER_RELOADREG(b) QB_REG((b) + 0x08u)
 #define QB_TIMER_INTCLEAR(b) QB_REG((b) + 0x0Cu)
 
 /** CMSDK APB UART 0. */

@@ -36,7 +36,7 @@ static uint32_t qb_ticks_last; /**< ticks into the current period at the previou
 void qb_counter_init(void)
 {
     QB_TIMER_CTRL(QB_TIMER0_BASE) = 0u;
-    QB_TIMER_RELOAD(QB_TIMER0_BASE) = QB_TIMER_RELOAD;
+    QB_TIMER_RELOADREG(QB_TIMER0_BASE) = QB_TIMER_RELOAD;
     QB_TIMER_VALUE(QB_TIMER0_BASE) = QB_TIMER_RELOAD;
     QB_TIMER_INTCLEAR(QB_TIMER0_BASE) = 1u;
     qb_ticks_base = 0u;

@@ -74,8 +74,9 @@ static inline int16_t hil_apply_gain_q15(int16_t x, int32_t g)
 
 #include "hil_exp2_table.h"
 
-/** round(2^18 * log2(10) / 20): converts dB in Q8 to log2 in Q16 after a rounding shift by 10. */
-#define HIL_LOG2_10_OVER_20_Q18 43541
+/** round(2^22 * log2(10) / 20): converts dB in Q8 to log2 in Q16 after a rounding shift by 14
+ *  (|db_q8 * K| < 2^51: exact in int64 and in a JS Number). */
+#define HIL_LOG2_10_OVER_20_Q22 696659
 
 /** Largest gain hil_db_to_gain_q15() returns (it saturates here). */
 #define HIL_GAIN_Q15_MAX INT32_MAX
@@ -90,18 +91,19 @@ static inline int16_t hil_apply_gain_q15(int16_t x, int32_t g)
  *         negative inputs (0 below about -96.3 dB).
  *
  * Algorithm (every step rounds half up):
- *  1. l = round(db_q8 * HIL_LOG2_10_OVER_20_Q18 / 2^10): log2 of the gain in Q16 (int64, exact).
+ *  1. l = round(db_q8 * HIL_LOG2_10_OVER_20_Q22 / 2^14): log2 of the gain in Q16 (int64, exact).
  *  2. n = floor(l / 2^16), f = l - n * 2^16 in [0, 2^16).
  *  3. v = 2^(f / 2^16) in Q30 from the 65-entry table of 2^(k/64) (hil_exp2_table.h) with linear
  *     interpolation on the low 10 bits of f: v = T[k] + round((T[k+1] - T[k]) * r / 2^10),
  *     k = f >> 10, r = f & 1023. v is in [2^30, 2^31).
  *  4. gain = v * 2^n / 2^15 = round(v / 2^(15 - n)); n > 15 saturates; 15 - n > 40 gives 0.
- * Accuracy: within 0.01 % of 10^(dB/20) apart from the Q8/Q15 quantisation of input and output.
+ * Accuracy: relative error below 3e-5 of 10^(dB/20) plus the rounding of the result to an integer
+ * (checked over -96 .. +96 dB by models/common/test/test_q.c).
  */
 static inline int32_t hil_db_to_gain_q15(int32_t db_q8)
 {
     static const uint32_t table[HIL_EXP2_TABLE_STEPS + 1u] = HIL_EXP2_Q30_TABLE_INIT;
-    const int64_t l = hil_rshr64((int64_t)db_q8 * HIL_LOG2_10_OVER_20_Q18, 10u);
+    const int64_t l = hil_rshr64((int64_t)db_q8 * HIL_LOG2_10_OVER_20_Q22, 14u);
     const int64_t n = l >> 16;
     const uint32_t f = (uint32_t)(l & 0xFFFF);
     const uint32_t k = f >> 10;

@@ -64,8 +64,6 @@ typedef struct {
     int32_t pre[MS_D1];         /**< dense pre-activations, Q12 */
     int16_t feat[MS_NB];        /**< features, Q15 */
     int16_t a1[MS_D1];          /**< dense 1 output, Q15 */
-    int16_t gain[MS_NB];        /**< band gains after the floor, Q15 extended (<= 32768) */
-    int16_t pad_[2];
     int32_t gain_q15[MS_NB];    /**< band gains after the floor (<= 32768) */
 } ms_state_t;
 

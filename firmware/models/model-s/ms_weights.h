@@ -10,14 +10,14 @@
 
 /** CRC-32 (zlib) of every tensor's int16 LE bytes in the order below, then one frac_bits byte per
  *  tensor in the same order. */
-#define MS_WEIGHTS_HASH 0x3597A8FCu
+#define MS_WEIGHTS_HASH 0x3E0F292Eu
 /** Total number of int16 weight and bias values. */
 #define MS_WEIGHTS_COUNT 27572u
 /** Pre-activations and biases are Q12. */
 #define MS_BIAS_FRAC 12u
 
-/** dense 1 weights [32][20], row = output unit; real = value / 2^15. */
-#define MS_D1_W_FRAC 15u
+/** dense 1 weights [32][20], row = output unit; real = value / 2^13. */
+#define MS_D1_W_FRAC 13u
 extern const int16_t ms_d1_w[640];
 /** dense 1 bias [32], Q12; real = value / 2^12. */
 #define MS_D1_B_FRAC 12u
@@ -34,8 +34,8 @@ extern const int16_t ms_g1_bx[144];
 /** g1 recurrent bias [144], Q12 (b_hn is inside r * (...)); real = value / 2^12. */
 #define MS_G1_BH_FRAC 12u
 extern const int16_t ms_g1_bh[144];
-/** g2 input weights [144][48], gates r|z|n; real = value / 2^17. */
-#define MS_G2_WX_FRAC 17u
+/** g2 input weights [144][48], gates r|z|n; real = value / 2^16. */
+#define MS_G2_WX_FRAC 16u
 extern const int16_t ms_g2_wx[6912];
 /** g2 recurrent weights [144][48], gates r|z|n; real = value / 2^17. */
 #define MS_G2_UH_FRAC 17u

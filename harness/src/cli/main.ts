@@ -3,14 +3,22 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 import { infoCommand } from './commands/info.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { goldenCommand } from './commands/golden.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { processCommand } from './commands/process.ts';
+import { runCommand } from './commands/run.ts';
 import { EXIT } from './run-handler.ts';
 
 await yargs(hideBin(process.argv))
   .scriptName('hil')
   .usage('$0 <command> [options]\n\nHardware-in-the-loop harness for int16 streaming speech models: streams audio to a\nfirmware on a simulator, QEMU or a bench board and checks bit-exactness and real-time margin.')
+  .command(runCommand)
   .command(infoCommand)
   .command(processCommand)
+  .command(goldenCommand)
+  .command(mergeCommand)
+  .command(doctorCommand)
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
   .recommendCommands()

@@ -8,8 +8,8 @@
  */
 import { EXP2_Q30_TABLE, EXP2_TABLE_STEPS } from './exp2-table.ts';
 
-/** round(2^18 * log2(10) / 20), HIL_LOG2_10_OVER_20_Q18. */
-export const LOG2_10_OVER_20_Q18 = 43541;
+/** round(2^22 * log2(10) / 20), HIL_LOG2_10_OVER_20_Q22. */
+export const LOG2_10_OVER_20_Q22 = 696659;
 /** The saturation value of dbToGainQ15 (INT32_MAX, a gain of 65536.0). */
 export const GAIN_Q15_MAX = 0x7fffffff;
 
@@ -26,8 +26,8 @@ export function dbToGainQ15(dbQ8: number): number {
   if (!Number.isInteger(dbQ8) || dbQ8 < -0x80000000 || dbQ8 > 0x7fffffff) {
     throw new RangeError(`dbToGainQ15: ${dbQ8} is not an int32`);
   }
-  // 1. log2 of the gain in Q16: |dbQ8 * K| < 2^47, exact.
-  const l = floorShift(dbQ8 * LOG2_10_OVER_20_Q18 + 512, 10);
+  // 1. log2 of the gain in Q16: |dbQ8 * K| < 2^51, exact.
+  const l = floorShift(dbQ8 * LOG2_10_OVER_20_Q22 + 8192, 14);
   // 2. integer and fraction parts.
   const n = floorShift(l, 16);
   const f = l - n * 65536;

@@ -30,7 +30,7 @@ export async function withSession<T>(
 }
 
 /** If the target process has exited, add its exit status and stderr to a link error. */
-async function explainTargetDeath(target: Target, e: unknown): Promise<unknown> {
+export async function explainTargetDeath(target: Target, e: unknown): Promise<unknown> {
   if (!target.exited || !isHarnessError(e) || (e.code !== 'LINK' && e.code !== 'HANDSHAKE')) return e;
   const exit = await Promise.race([target.exited, new Promise<undefined>((r) => setTimeout(r, 200, undefined))]);
   if (!exit) return e;

@@ -1,4 +1,5 @@
-/** Build a Target from resolved options. */
+/** Build a Target from a resolved profile (or from bare CLI options, for info/process). */
+import type { TargetProfile } from '../config/config-types.ts';
 import { HarnessError } from '../core/errors.ts';
 import { defaultFirmware } from './default-firmware.ts';
 import { SimTarget } from './sim-target.ts';
@@ -8,6 +9,16 @@ export interface TargetOptions {
   readonly kind: TargetKind;
   readonly firmware?: string;
   readonly model?: string;
+}
+
+export function createProfileTarget(p: TargetProfile): Target {
+  switch (p.kind) {
+    case 'sim':
+      return new SimTarget(p.firmware);
+    case 'qemu':
+    case 'board':
+      throw new HarnessError('USAGE', `target kind "${p.kind}" (profile ${p.name}) is not available in this build yet`, { target: p.name });
+  }
 }
 
 export function createTarget(o: TargetOptions): Target {

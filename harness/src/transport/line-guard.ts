@@ -3,7 +3,7 @@
  * unchanged while a line stays within `limit` bytes (newline excluded; a '\r' just before the
  * '\n' is allowed beyond it). A longer line is cut: the first `limit` bytes are passed followed
  * by a '\n', the rest is discarded up to and including the next newline, and the cut line's
- * ordinal (0-based count of newlines passed) is queued in `cuts` so the reader can tell the cut
+ * ordinal (0-based count of non-empty lines passed) is queued in `cuts` so the reader can tell the cut
  * line apart. The splitter behind it therefore never buffers more than `limit + 1` bytes,
  * whatever the device sends.
  */
@@ -63,7 +63,7 @@ export class LineGuard extends Transform {
         this.pendingCR = false;
         if (chunk[i] === 0x0a) {
           out.push(CRLF);
-          this.endLine();
+          this.endLine(true);
           i++;
         } else {
           this.cut(out, 1);
@@ -85,7 +85,7 @@ export class LineGuard extends Transform {
           out.push(chunk.subarray(i, end + 1));
           this.lineLen += n;
           this.track();
-          this.endLine();
+          this.endLine(this.lineLen > 0);
           i = end + 1;
         }
         continue;
@@ -97,7 +97,7 @@ export class LineGuard extends Transform {
         this.track();
         if (nl >= 0) {
           out.push(CRLF);
-          this.endLine();
+          this.endLine(true);
           i = end + 1;
         } else {
           this.pendingCR = true;
@@ -128,9 +128,10 @@ export class LineGuard extends Transform {
     if (this.lineLen > this.stats.maxPending) this.stats.maxPending = this.lineLen;
   }
 
-  private endLine(): void {
+  /** The splitter emits no event for an empty line, so only non-empty lines get an ordinal. */
+  private endLine(nonEmpty: boolean): void {
     this.lineLen = 0;
-    this.ordinal++;
+    if (nonEmpty) this.ordinal++;
   }
 
   private cut(out: Buffer[], dropped: number): void {
@@ -138,6 +139,6 @@ export class LineGuard extends Transform {
     this.cuts.push(this.ordinal);
     this.stats.cuts++;
     this.stats.discardedBytes += dropped;
-    this.endLine();
+    this.endLine(true);
   }
 }

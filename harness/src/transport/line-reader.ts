@@ -2,7 +2,7 @@
  * Reads lines from a device's byte stream: a LineGuard (bounded line length) in front of
  * @serialport/parser-readline's ReadlineParser (delimiter '\n'), plus a ring of the last bytes
  * received for error messages. Lines are delivered without their '\n' (a trailing '\r' is kept;
- * decodeLine ignores it). A line longer than the limit is reported once as `overlong` with its
+ * decodeLine ignores it). Empty lines carry nothing and are not delivered (the parser drops them). A line longer than the limit is reported once as `overlong` with its
  * first `limit` bytes; the rest of it is discarded.
  */
 import type { Readable } from 'node:stream';

@@ -1,0 +1,48 @@
+# Model fragment: "model-s", the int16 STFT + GRU speech enhancer (see models/model-s/README.md
+# and firmware/README.md for the fragment contract).
+#
+# Extra targets of this fragment:
+#   $(BUILD)/host/ms-batch       host batch tool (raw s16le in/out, both dot-product paths)
+#   $(BUILD)/host/test_model_s   C self test (run by `make test`)
+#   model-s-check-weights        regenerate-and-compare check of the generated tables (needs npx)
+#   model-s-cm4-size             compile the model for Cortex-M4 (MS_USE_DSP=1) and print sizes
+
+MODELS += model-s
+MS_DIR := models/model-s
+MODEL_SRCS_model-s := $(MS_DIR)/ms_model.c $(MS_DIR)/ms_nn.c $(MS_DIR)/ms_fft.c \
+	$(MS_DIR)/ms_tables.c $(MS_DIR)/ms_weights.c
+MODEL_HDRS_model-s := $(wildcard $(MS_DIR)/*.h)
+MODEL_INC_model-s := -I$(MS_DIR)
+MODEL_SYMBOL_model-s := ms_model
+MODEL_STATE_BYTES_model-s := 7168
+
+# Host tools: both paths compiled in (MS_BOTH_PATHS=1), DSP path (portable SMLALD) by default.
+MS_HOST_FLAGS := $(HOST_CFLAGS) $(FW_INC) -I$(MS_DIR) -DMS_USE_DSP=1 -DMS_BOTH_PATHS=1
+
+$(BUILD)/host/ms-batch: $(MS_DIR)/tools/ms_batch.c $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) \
+		$(Q_HDRS) $(AGENT_HDRS) $(MS_DIR)/model.mk
+	@mkdir -p $(@D)
+	$(HOST_CC) $(MS_HOST_FLAGS) $(filter %.c,$^) -o $@ -lm
+
+$(BUILD)/host/test_model_s: $(MS_DIR)/test/test_model_s.c $(MODEL_SRCS_model-s) \
+		$(MODEL_HDRS_model-s) $(Q_HDRS) $(AGENT_HDRS) $(MS_DIR)/model.mk
+	@mkdir -p $(@D)
+	$(HOST_CC) $(MS_HOST_FLAGS) $(filter %.c,$^) -o $@
+
+ALL_TARGETS += $(BUILD)/host/ms-batch
+TESTS += model-s
+TEST_CMD_model-s := $(BUILD)/host/test_model_s
+TEST_BIN_model-s := $(BUILD)/host/test_model_s
+
+.PHONY: model-s-check-weights model-s-cm4-size
+model-s-check-weights:
+	cd .. && npx tsx firmware/models/model-s/tools/gen-weights.ts --check
+
+MS_CM4_CC ?= arm-none-eabi-gcc
+MS_CM4_FLAGS := -std=c99 $(WARNINGS) -O2 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard \
+	-mfpu=fpv4-sp-d16 -ffunction-sections -fdata-sections -DMS_USE_DSP=1 $(FW_INC) -I$(MS_DIR)
+model-s-cm4-size: $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) $(Q_HDRS)
+	@mkdir -p $(BUILD)/cm4/model-s
+	@set -e; for f in $(MODEL_SRCS_model-s); do \
+		$(MS_CM4_CC) $(MS_CM4_FLAGS) -c $$f -o $(BUILD)/cm4/model-s/$$(basename $$f .c).o; done
+	arm-none-eabi-size -t $(BUILD)/cm4/model-s/*.o

@@ -1,0 +1,90 @@
+/**
+ * `hil run`: the regression. Streams every selected case through the firmware on a target,
+ * asserts bit-exactness and real-time margin, checks budgets and writes reports/<run-id>/.
+ * Exit code 0 all passed, 1 a test failed, 2 an infrastructure error (or interrupted: 130).
+ */
+import type { Argv, CommandModule } from 'yargs';
+
+import { loadConfig } from '../../config/load-config.ts';
+import { resolveConfig } from '../../config/resolve-config.ts';
+import { HarnessError } from '../../core/errors.ts';
+import { displayPath } from '../../core/paths.ts';
+import { loadBaseline } from '../../runner/load-baseline.ts';
+import { parseShard, selectCases } from '../../runner/plan.ts';
+import { runRegression } from '../../runner/run.ts';
+import { loadSuites } from '../../runner/suites.ts';
+import { newRunId } from '../../runner/run-id.ts';
+import { onInterrupt } from '../../targets/child-registry.ts';
+import { createConsoleReporter } from '../../reporters/console-reporter.ts';
+import { writeReports } from '../../reporters/write-reports.ts';
+import { checkWindow, parseParams } from '../common-options.ts';
+import { EXIT, runHandler } from '../run-handler.ts';
+import { withRunOptions, type RunArgs } from '../run-options.ts';
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Run the regression: stream vector suites through the firmware, assert bit-exactness and real-time margin, write reports',
+  builder: (y: Argv) =>
+    withRunOptions(y)
+      .example('$0 run --target qemu', 'every suite on the emulated Cortex-M4 with the reference firmware')
+      .example('$0 run --target sim --suite smoke --grep "tone*"', 'a quick subset on the host simulator')
+      .example('$0 run --shard 2/4 --jobs 2', 'the second quarter of the cases, two emulators in parallel') as unknown as Argv<RunArgs>,
+  handler: runHandler<RunArgs>(async (args) => {
+    const cfgFile = loadConfig(args.config);
+    const cfg = resolveConfig(cfgFile.file, cfgFile.path, {
+      target: args.target,
+      firmware: args.firmware,
+      model: args.model,
+      clockHz: args.clock,
+      cpi: args.cpi,
+      requiredMargin: args['required-margin'],
+      link: args.link,
+      port: args.port,
+      baudRate: args.baud,
+    });
+    const suites = await loadSuites(cfg.defaults.vectorsDir, args.suite?.length ? args.suite : cfg.defaults.suites);
+    const shard = args.shard ? parseShard(args.shard) : null;
+    const cases = selectCases(suites.flatMap((s) => s.cases), { tags: args.tag ?? [], grep: args.grep ?? null, shard });
+    if (cases.length === 0) throw new HarnessError('USAGE', 'no case matches the selection (check --suite, --tag, --grep, --shard)');
+    const baseline = args.baseline ? await loadBaseline(args.baseline, args['baseline-threshold'] ?? cfg.defaults.baselineThreshold) : null;
+    const runId = newRunId();
+    const controller = new AbortController();
+    let interrupted = false;
+    const off = onInterrupt((sig) => {
+      if (interrupted) process.exit(EXIT.INTERRUPTED); // second signal: give up at once (children die on exit)
+      interrupted = true;
+      process.stderr.write(`\nhil: ${sig}: stopping; finished cases are kept and the report is marked incomplete\n`);
+      controller.abort();
+    });
+    const jobs = args.jobs ?? cfg.defaults.jobs;
+    const consoleReporter = createConsoleReporter({ stream: process.stderr });
+    try {
+      await consoleReporter.onRunStart?.({ runId, target: cfg.profile.name, totalCases: cases.length });
+      const { report, outputs } = await runRegression({
+        runId,
+        profile: cfg.profile,
+        cases,
+        selection: { suites: suites.map((s) => s.name), tags: args.tag ?? [], grep: args.grep ?? null, shard: args.shard ?? null, jobs },
+        window: checkWindow(args.window ?? cfg.defaults.window),
+        jobs,
+        retries: args.retries ?? cfg.defaults.retries,
+        params: { ...cfg.profile.params, ...parseParams(args.param) },
+        baseline,
+        command: ['hil', ...process.argv.slice(2)],
+        signal: controller.signal,
+        hooks: {
+          onCaseStart: (c, index, total) => consoleReporter.onCaseStart?.({ id: c.id, index, total }),
+          onProgress: (c, done, total) => consoleReporter.onProgress?.({ id: c.id, framesDone: done, framesTotal: total }),
+          onCaseEnd: (r) => consoleReporter.onCaseEnd?.(r),
+        },
+      });
+      const written = await writeReports(report, { reportsDir: cfg.defaults.reportsDir, failedOutputs: outputs });
+      await consoleReporter.onRunEnd?.(report, written.dir);
+      for (const w of written.warnings) process.stderr.write(`hil: warning: ${w}\n`);
+      process.stdout.write(`${displayPath(written.html)}\n`);
+      return interrupted ? EXIT.INTERRUPTED : report.exitCode;
+    } finally {
+      off();
+    }
+  }),
+};

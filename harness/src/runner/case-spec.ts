@@ -1,0 +1,14 @@
+/** A case ready to run: resolved paths, parameters, tolerance. Built from a suite manifest. */
+import type { ToleranceSpec } from '../assertions/verdict.ts';
+
+export interface RunnableCase {
+  readonly id: string;
+  readonly suite: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly input: string;
+  readonly golden: string | null;
+  readonly goldenExists: boolean;
+  readonly params: Readonly<Record<string, number>>;
+  readonly tolerance: ToleranceSpec;
+}

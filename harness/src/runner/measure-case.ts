@@ -1,0 +1,76 @@
+/**
+ * Run one case on an open session: put every parameter to the case's value (or the device
+ * default, so no setting leaks from the previous case), reset the model state, stream the input
+ * once, and return what was measured. I/O only; verdicts are computed elsewhere.
+ */
+import { HarnessError } from '../core/errors.ts';
+import { readWav, requireMono16 } from '../dsp/wav.ts';
+import type { Session } from '../session/session.ts';
+import type { RunnableCase } from './case-spec.ts';
+
+export interface Measurement {
+  readonly input: Int16Array;
+  readonly output: Int16Array;
+  readonly counts: Uint32Array;
+  readonly frames: number;
+  readonly wallMs: number;
+  readonly params: Record<string, number>;
+  readonly link: { resentLines: number; corruptLines: number; naks: number; timeouts: number };
+  readonly deviceLog: Array<{ t: number; text: string }>;
+}
+
+export interface MeasureOptions {
+  readonly globalParams: Readonly<Record<string, number>>;
+  readonly signal?: AbortSignal;
+  readonly onFrame?: (done: number, total: number) => void;
+}
+
+function nakTotal(naks: Readonly<Record<string, number>>): number {
+  return Object.values(naks).reduce((a, b) => a + b, 0);
+}
+
+export async function loadCaseInput(c: RunnableCase, rate: number): Promise<Int16Array> {
+  const wav = await readWav(c.input);
+  requireMono16(wav, { rate }, c.input);
+  return wav.samples;
+}
+
+export async function measureCase(session: Session, c: RunnableCase, o: MeasureOptions): Promise<Measurement> {
+  const input = await loadCaseInput(c, session.info.rate);
+  const wanted: Record<string, number> = { ...o.globalParams, ...c.params };
+  const known = new Set(session.info.params.map((p) => p.name));
+  for (const name of Object.keys(wanted)) {
+    if (!known.has(name)) {
+      throw new HarnessError('INPUT', `case ${c.id}: parameter "${name}" does not exist on model ${session.info.model} (has: ${[...known].join(', ')})`, {
+        key: `params.${name}`,
+      });
+    }
+  }
+  const applied: Record<string, number> = {};
+  for (const p of session.info.params) {
+    const value = wanted[p.name] ?? p.def / 2 ** p.fracBits;
+    applied[p.name] = await session.setParam(p.name, value);
+  }
+  await session.reset();
+  const before = { ...session.linkStats, naks: { ...session.linkStats.naks } };
+  const logStart = session.deviceLog.length;
+  const t0 = performance.now();
+  const r = await session.stream(input, { onFrame: o.onFrame });
+  const wallMs = performance.now() - t0;
+  const after = session.linkStats;
+  return {
+    input,
+    output: r.output,
+    counts: r.cycles,
+    frames: r.frames,
+    wallMs,
+    params: Object.fromEntries(Object.entries(applied).filter(([k]) => k in wanted)),
+    link: {
+      resentLines: after.resentLines - before.resentLines,
+      corruptLines: after.hostCrcErrors - before.hostCrcErrors,
+      naks: nakTotal(after.naks) - nakTotal(before.naks),
+      timeouts: after.timeouts - before.timeouts,
+    },
+    deviceLog: session.deviceLog.slice(logStart).map((l) => ({ ...l })),
+  };
+}

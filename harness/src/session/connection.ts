@@ -1,0 +1,150 @@
+/**
+ * The line level of a session: reads and classifies lines from a ByteLink, keeps the device log
+ * and link counters, sends protocol lines with fresh transmission tags, and turns everything that
+ * ends a link (EOF, stream errors, abort) into one sticky HarnessError. Frames go to the current
+ * FrameSink (the handshake, then the request pipe).
+ */
+import { describeBytes, HarnessError } from '../core/errors.ts';
+import { decodeLine, type Frame } from '../protocol/frame-codec.ts';
+import { HOST_LINE_LIMIT, LINE_MARKER } from '../protocol/messages.ts';
+import type { ByteLink } from '../transport/byte-link.ts';
+import { LineReader } from '../transport/line-reader.ts';
+import { createLinkStats, type LinkStats } from './link-stats.ts';
+
+export interface DeviceLogLine {
+  /** Milliseconds since the session started. */
+  readonly t: number;
+  readonly text: string;
+}
+
+export interface FrameSink {
+  frame(f: Frame): void;
+  /** The connection failed: reject whatever is pending. */
+  fail(err: HarnessError): void;
+}
+
+/** Device log lines kept in memory; later ones are counted but dropped. */
+export const DEVICE_LOG_CAP = 100_000;
+
+export class Connection {
+  readonly stats: LinkStats = createLinkStats();
+  readonly deviceLog: DeviceLogLine[] = [];
+  private readonly reader: LineReader;
+  private readonly t0 = performance.now();
+  private tx = 0;
+  private sink: FrameSink | undefined;
+  private failure: HarnessError | undefined;
+  private readonly onOutputError = (e: Error): void =>
+    this.fail(this.linkError(`write to the device failed: ${e.message}`, { cause: e }));
+  private readonly onAbort = (): void =>
+    this.fail(new HarnessError('INTERRUPTED', `${this.target}: interrupted`, { target: this.target }));
+
+  constructor(
+    readonly link: ByteLink,
+    readonly target: string,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.reader = new LineReader(link.input, {
+      line: (text) => this.onLine(text),
+      overlong: (head) => this.onOverlong(head),
+      end: () => this.fail(this.linkError('the link was closed by the device (end of stream)')),
+      error: (e) => this.fail(this.linkError(`reading from the device failed: ${e.message}`, { cause: e })),
+    });
+    link.output.on('error', this.onOutputError);
+    if (signal) {
+      if (signal.aborted) queueMicrotask(this.onAbort);
+      else signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** The sticky failure, if the connection has failed or was closed. */
+  get failed(): HarnessError | undefined {
+    return this.failure;
+  }
+
+  setSink(sink: FrameSink | undefined): void {
+    this.sink = sink;
+  }
+
+  /** Milliseconds since the session started. */
+  elapsed(): number {
+    return performance.now() - this.t0;
+  }
+
+  /** The last bytes received, rendered for an error message. */
+  lastBytes(): string {
+    return describeBytes(this.reader.lastBytes());
+  }
+
+  /** Allocate the next transmission tag. */
+  nextTx(): number {
+    const t = this.tx;
+    this.tx = (this.tx + 1) & 0xffff;
+    return t;
+  }
+
+  /** Send one protocol line (without its newline). A failed connection sends nothing. */
+  send(line: string): void {
+    if (this.failure) return;
+    this.stats.txLines++;
+    this.stats.txBytes += line.length + 1;
+    this.link.output.write(line + '\n');
+  }
+
+  /** A LINK error naming the target and the last bytes received. */
+  linkError(what: string, opts: { cause?: unknown; context?: Record<string, unknown> } = {}): HarnessError {
+    const last = this.lastBytes();
+    return new HarnessError(
+      'LINK',
+      `${this.target}: ${what}; last bytes received: ${last}`,
+      { target: this.target, lastBytes: last, ...opts.context },
+      opts.cause === undefined ? undefined : { cause: opts.cause },
+    );
+  }
+
+  /** Fail the connection once: the sink rejects what is pending; later failures are ignored. */
+  fail(err: HarnessError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.sink?.fail(err);
+  }
+
+  /** Stop reading and release listeners, leaving the link open. Idempotent. */
+  detach(reason: HarnessError): void {
+    this.fail(reason);
+    this.reader.detach();
+    this.link.output.off('error', this.onOutputError);
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private onLine(text: string): void {
+    this.stats.rxBytes = this.reader.stats.bytes;
+    const d = decodeLine(text);
+    if (d.kind === 'log') {
+      this.stats.logLines++;
+      this.log(d.text);
+    } else if (d.kind === 'corrupt') {
+      this.stats.hostCrcErrors++;
+    } else {
+      this.stats.rxLines++;
+      if (!this.failure) this.sink?.frame(d.frame);
+    }
+  }
+
+  private onOverlong(head: string): void {
+    this.stats.rxBytes = this.reader.stats.bytes;
+    this.stats.overlongLines++;
+    if (head.startsWith(LINE_MARKER)) this.stats.hostCrcErrors++;
+    else {
+      this.stats.logLines++;
+      this.log(`${head} [line over ${HOST_LINE_LIMIT} bytes: rest discarded]`);
+    }
+  }
+
+  private log(text: string): void {
+    if (this.deviceLog.length < DEVICE_LOG_CAP) this.deviceLog.push({ t: this.elapsed(), text });
+    else if (this.deviceLog.length === DEVICE_LOG_CAP) {
+      this.deviceLog.push({ t: this.elapsed(), text: `[hil: device log truncated after ${DEVICE_LOG_CAP} lines]` });
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Sequencing, flow control and recovery of requests (PROTOCOL.md 3): one sequence space for all
+ * requests; control requests stop-and-wait, PROCESS requests pipelined up to the window;
+ * go-back-N on NAK with the transmission-tag rule; re-send of requests whose responses were lost
+ * (the device answers from its history); a retransmission timer adapted to the round trip;
+ * responses delivered strictly in sequence order; duplicates ignored; a LINK error after
+ * `maxRetries` re-sends without progress.
+ */
+import { HarnessError } from '../core/errors.ts';
+import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
+import { nakReasonName, typeName, type NakReasonName } from '../protocol/messages.ts';
+import { unpackNak } from '../protocol/payloads.ts';
+import type { Connection } from './connection.ts';
+import type { RtoEstimator } from './rto.ts';
+
+export interface RequestMeta {
+  /** PROCESS requests are pipelined; everything else is stop-and-wait. */
+  readonly pipelined: boolean;
+  /** Index of the audio frame, for error messages. */
+  readonly frame?: number;
+}
+
+export interface PipeOptions {
+  readonly window: number;
+  readonly maxRetries: number;
+  /** Fail when nothing progresses for this long, ms. */
+  readonly requestTimeoutMs: number;
+  readonly firstSeq: number;
+}
+
+interface Entry {
+  readonly type: number;
+  readonly payload: Uint8Array;
+  readonly meta: RequestMeta;
+  readonly resolve: (f: Frame) => void;
+  readonly reject: (e: HarnessError) => void;
+  seq: number;
+  lastTx: number;
+  sends: number;
+  /** Re-sends since the last progress. */
+  resends: number;
+  sentAt: number;
+  response?: Frame;
+}
+
+/** Is tag `a` older than tag `b` (16-bit serial arithmetic)? */
+export function olderTx(a: number, b: number): boolean {
+  const d = (b - a) & 0xffff;
+  return d !== 0 && d < 0x8000;
+}
+
+export class RequestPipe {
+  private readonly queue: Entry[] = [];
+  private readonly outstanding: Entry[] = [];
+  private nextSeq: number;
+  private goBackTx: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastProgress = 0;
+  private failure: HarnessError | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly rto: RtoEstimator,
+    private readonly opts: PipeOptions,
+  ) {
+    this.nextSeq = opts.firstSeq & 0xffff;
+    this.lastProgress = conn.elapsed();
+  }
+
+  /** Queue a request; resolves with its response frame (which may be an ERROR). */
+  request(type: number, payload: Uint8Array, meta: RequestMeta): Promise<Frame> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Frame>((resolve, reject) => {
+      this.queue.push({ type, payload, meta, resolve, reject, seq: -1, lastTx: 0, sends: 0, resends: 0, sentAt: 0 });
+      this.pump();
+    });
+  }
+
+  /** The oldest request without a response (what the device is working on), if any. */
+  current(): { type: string; seq: number; frame?: number } | undefined {
+    const e = this.outstanding.find((o) => !o.response);
+    return e && { type: typeName(e.type), seq: e.seq, ...(e.meta.frame === undefined ? {} : { frame: e.meta.frame }) };
+  }
+
+  /** A response (type >= 0x80, not NAK, not device-initiated). */
+  onResponse(f: Frame): void {
+    if (this.failure) return;
+    const idx = this.outstanding.findIndex((o) => o.seq === f.seq && !o.response);
+    if (idx < 0) {
+      this.conn.stats.duplicateResults++;
+      return;
+    }
+    const e = this.outstanding[idx]!;
+    e.response = f;
+    if (e.sends === 1) this.rto.sample(this.conn.elapsed() - e.sentAt); // Karn: only unambiguous samples
+    // Earlier requests still unanswered whose last transmission preceded the one answered here:
+    // the link is FIFO, so their responses were lost. The device answers them from its history.
+    for (const o of this.outstanding.slice(0, idx)) {
+      if (!o.response && olderTx(o.lastTx, f.tx) && !this.resend(o)) return;
+    }
+    this.deliver();
+  }
+
+  onNak(f: Frame): void {
+    if (this.failure) return;
+    let reason: NakReasonName | 'other' = 'other';
+    try {
+      const nak = unpackNak(f.payload);
+      const name = nakReasonName(nak.reason);
+      if (name in this.conn.stats.naks) reason = name as NakReasonName;
+    } catch {
+      // A malformed NAK still means "something went wrong": recover the same way.
+    }
+    this.conn.stats.naks[reason]++;
+    if (!this.outstanding.some((o) => !o.response)) return;
+    if (this.goBackTx !== undefined && olderTx(f.tx, this.goBackTx)) {
+      this.conn.stats.naksIgnored++;
+      return;
+    }
+    this.goBack();
+  }
+
+  /** Reject everything and stop the timer. Idempotent. */
+  fail(err: HarnessError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.clearTimer();
+    for (const e of [...this.outstanding, ...this.queue]) e.reject(err);
+    this.outstanding.length = 0;
+    this.queue.length = 0;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.failure) {
+      const next = this.queue[0]!;
+      if (this.outstanding.length > 0) {
+        const pipelinable = next.meta.pipelined && this.outstanding.every((o) => o.meta.pipelined);
+        if (!pipelinable || this.outstanding.length >= this.opts.window) break;
+      }
+      this.queue.shift();
+      next.seq = this.nextSeq;
+      this.nextSeq = (this.nextSeq + 1) & 0xffff;
+      this.outstanding.push(next);
+      this.transmit(next);
+    }
+    if (this.outstanding.length > 0 && !this.timer && !this.failure) this.armTimer();
+  }
+
+  private transmit(e: Entry): void {
+    e.lastTx = this.conn.nextTx();
+    e.sends++;
+    e.sentAt = this.conn.elapsed();
+    this.conn.send(encodeFrame({ type: e.type, seq: e.seq, tx: e.lastTx }, e.payload));
+  }
+
+  /** Re-send one request; false (and the session failed) when it has been re-sent too often. */
+  private resend(e: Entry): boolean {
+    e.resends++;
+    const stalled = this.conn.elapsed() - this.lastProgress;
+    if (e.resends > this.opts.maxRetries || stalled > this.opts.requestTimeoutMs) {
+      const what = `${typeName(e.type)} seq ${e.seq}${e.meta.frame === undefined ? '' : ` (frame ${e.meta.frame})`}`;
+      const why =
+        e.resends > this.opts.maxRetries
+          ? `no progress after ${this.opts.maxRetries} re-sends of ${what}`
+          : `no progress for ${Math.round(stalled)} ms on ${what}`;
+      this.conn.fail(
+        this.conn.linkError(why, { context: { request: typeName(e.type), seq: e.seq, frame: e.meta.frame } }),
+      );
+      return false;
+    }
+    this.conn.stats.resentLines++;
+    this.transmit(e);
+    return true;
+  }
+
+  /** Go-back-N: re-send every unanswered outstanding request, in order. */
+  private goBack(): void {
+    let first = true;
+    for (const e of this.outstanding) {
+      if (e.response) continue;
+      if (!this.resend(e)) return;
+      if (first) this.goBackTx = e.lastTx;
+      first = false;
+    }
+    this.armTimer();
+  }
+
+  private deliver(): void {
+    let progressed = false;
+    while (this.outstanding.length > 0 && this.outstanding[0]!.response) {
+      const e = this.outstanding.shift()!;
+      progressed = true;
+      e.resolve(e.response!);
+    }
+    if (progressed) {
+      this.lastProgress = this.conn.elapsed();
+      for (const o of this.outstanding) o.resends = 0;
+      this.clearTimer();
+    }
+    this.pump();
+    this.publish();
+  }
+
+  private armTimer(): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => this.onTimeout(), this.rto.rtoMs);
+    this.publish();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private onTimeout(): void {
+    this.timer = undefined;
+    if (this.failure || !this.outstanding.some((o) => !o.response)) return;
+    this.conn.stats.timeouts++;
+    this.rto.backoff();
+    this.goBack();
+  }
+
+  private publish(): void {
+    this.conn.stats.rtoMs = this.rto.rtoMs;
+    this.conn.stats.srttMs = this.rto.srttMs;
+  }
+}

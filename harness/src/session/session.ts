@@ -1,0 +1,286 @@
+/**
+ * A protocol session with one device (PROTOCOL.md 3-5): handshake, parameters, reset, statistics
+ * and windowed, exactly-once streaming of audio frames. Operations run one at a time, in call
+ * order. Any link failure, device fault or device reset fails the pending operation and every
+ * later one with the same HarnessError.
+ *
+ * The session owns the link once open() succeeds: close() closes it. If open() fails, the link is
+ * left open and still belongs to the caller.
+ */
+import { HarnessError } from '../core/errors.ts';
+import { parseDeviceStats, describeNotice, parseBoot, parseFault, type BootInfo, type DeviceStats } from '../protocol/device-reports.ts';
+import { paramReal, type DeviceInfo, type ParamDesc } from '../protocol/device-info.ts';
+import type { Frame } from '../protocol/frame-codec.ts';
+import { deviceErrorName, MsgType, typeName } from '../protocol/messages.ts';
+import { packParam, packSamples, unpackError, unpackParam, unpackResult } from '../protocol/payloads.ts';
+import type { ByteLink } from '../transport/byte-link.ts';
+import { Connection, type DeviceLogLine } from './connection.ts';
+import { handshake } from './handshake.ts';
+import { snapshotLinkStats, type LinkStats } from './link-stats.ts';
+import { RequestPipe } from './request-pipe.ts';
+import { RtoEstimator } from './rto.ts';
+import { checkSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-options.ts';
+
+export type { SessionOptions } from './session-options.ts';
+export type { LinkStats } from './link-stats.ts';
+export type { DeviceLogLine } from './connection.ts';
+
+export interface StreamOptions {
+  /** Called after each frame's result arrives, in order. */
+  readonly onFrame?: (done: number, total: number) => void;
+}
+
+export interface StreamResult {
+  /** Output samples, as many as the input. */
+  readonly output: Int16Array;
+  /** Counter delta of each frame (RESULT.cycles). */
+  readonly cycles: Uint32Array;
+  /** RESULT.flags of each frame. */
+  readonly flags: Uint32Array;
+  readonly frames: number;
+}
+
+export class Session {
+  /** The BOOT message seen before the handshake completed, if any. */
+  readonly boot: BootInfo | undefined;
+  private readonly pipe: RequestPipe;
+  private readonly window: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly conn: Connection,
+    readonly info: DeviceInfo,
+    boot: BootInfo | undefined,
+    opts: ResolvedSessionOptions,
+    firstSeq: number,
+  ) {
+    this.boot = boot;
+    this.window = Math.max(1, Math.min(opts.window, info.window, info.history));
+    const rto = new RtoEstimator({ initialMs: opts.rtoMs, minMs: opts.minRtoMs, maxMs: Math.max(opts.rtoMs, 4000) });
+    this.pipe = new RequestPipe(conn, rto, {
+      window: this.window,
+      maxRetries: opts.maxRetries,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      firstSeq,
+    });
+    conn.setSink({ frame: (f) => this.onFrame(f), fail: (e) => this.pipe.fail(e) });
+  }
+
+  /** Open a session: handshake (HELLO until INFO), then ready for requests. */
+  static async open(link: ByteLink, options: SessionOptions): Promise<Session> {
+    const opts = checkSessionOptions(options);
+    const conn = new Connection(link, opts.target, options.signal);
+    try {
+      const hs = await handshake(conn, { timeoutMs: opts.handshakeTimeoutMs, retryMs: opts.helloRetryMs, seq: opts.initialSeq });
+      if (conn.failed) throw conn.failed;
+      return new Session(conn, hs.info, hs.boot, opts, (opts.initialSeq + 1) & 0xffff);
+    } catch (e) {
+      conn.detach(e instanceof HarnessError ? e : new HarnessError('HANDSHAKE', String(e)));
+      throw e;
+    }
+  }
+
+  get target(): string {
+    return this.conn.target;
+  }
+
+  /** Frames kept in flight: min(host window, device window, device history). */
+  get effectiveWindow(): number {
+    return this.window;
+  }
+
+  get linkStats(): LinkStats {
+    return snapshotLinkStats(this.conn.stats);
+  }
+
+  /** Every device log line (non-protocol line), timestamped, verbatim. */
+  get deviceLog(): ReadonlyArray<DeviceLogLine> {
+    return this.conn.deviceLog;
+  }
+
+  /** Reset the model's streaming state (parameters are kept). */
+  reset(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.control(MsgType.RESET, new Uint8Array(0), MsgType.OK);
+    });
+  }
+
+  /** Set a parameter in its real unit; returns the value now in force. */
+  setParam(name: string, value: number): Promise<number> {
+    return this.exclusive(async () => {
+      const p = this.param(name);
+      const scale = 2 ** p.fracBits;
+      const raw = Math.round(value * scale);
+      if (!Number.isFinite(value) || raw < p.min || raw > p.max) {
+        throw new HarnessError(
+          'CONFIG',
+          `${this.target}: ${name}=${value} is outside the device's range ${p.min / scale} .. ${p.max / scale} ${p.unit}`.trimEnd(),
+          { target: this.target, key: name, param: name, min: p.min / scale, max: p.max / scale, unit: p.unit },
+        );
+      }
+      return this.paramReply(p, await this.control(MsgType.SET_PARAM, packParam(p.id, raw), MsgType.PARAM, p));
+    });
+  }
+
+  /** Read a parameter in its real unit. */
+  getParam(name: string): Promise<number> {
+    return this.exclusive(async () => {
+      const p = this.param(name);
+      return this.paramReply(p, await this.control(MsgType.GET_PARAM, packParam(p.id), MsgType.PARAM, p));
+    });
+  }
+
+  /** The device's statistics (STATS_REPLY). */
+  stats(): Promise<DeviceStats> {
+    return this.exclusive(async () => {
+      const f = await this.control(MsgType.STATS, new Uint8Array(0), MsgType.STATS_REPLY);
+      return parseDeviceStats(f.payload, { target: this.target });
+    });
+  }
+
+  /**
+   * Stream samples through the model, `hop` per PROCESS, pipelined up to the window. The last
+   * frame is zero-padded; the output is trimmed to the input's length.
+   */
+  stream(samples: Int16Array, opts: StreamOptions = {}): Promise<StreamResult> {
+    return this.exclusive(async () => {
+      const hop = this.info.hop;
+      const total = Math.ceil(samples.length / hop);
+      const output = new Int16Array(total * hop);
+      const cycles = new Uint32Array(total);
+      const flags = new Uint32Array(total);
+      const inflight: Array<Promise<Frame>> = [];
+      let done = 0;
+      const take = async (): Promise<void> => {
+        const f = await inflight.shift()!;
+        this.result(f, done, hop, output, cycles, flags);
+        done++;
+        opts.onFrame?.(done, total);
+      };
+      for (let i = 0; i < total; i++) {
+        if (inflight.length >= this.window) await take();
+        const frame = new Int16Array(hop);
+        frame.set(samples.subarray(i * hop, Math.min(samples.length, (i + 1) * hop)));
+        const p = this.pipe.request(MsgType.PROCESS, packSamples(frame), { pipelined: true, frame: i });
+        p.catch(() => undefined); // awaited in order by take(); avoid unhandled-rejection noise
+        inflight.push(p);
+      }
+      while (inflight.length > 0) await take();
+      return { output: output.slice(0, samples.length), cycles, flags, frames: total };
+    });
+  }
+
+  /** Close the session and the link. Pending operations fail with a LINK error. Idempotent. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      this.conn.detach(new HarnessError('LINK', `${this.target}: the session was closed`, { target: this.target }));
+      await this.conn.link.close();
+    })());
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(() => {
+      if (this.conn.failed) throw this.conn.failed;
+      return fn();
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private param(name: string): ParamDesc {
+    const p = this.info.params.find((x) => x.name === name);
+    if (!p) {
+      const names = this.info.params.map((x) => x.name).join(', ') || '(none)';
+      throw new HarnessError('CONFIG', `${this.target}: the device has no parameter "${name}"; it has: ${names}`, {
+        target: this.target,
+        key: name,
+      });
+    }
+    return p;
+  }
+
+  private paramReply(p: ParamDesc, f: Frame): number {
+    const { id, value } = unpackParam(f.payload);
+    if (id !== p.id) this.protocolError(`PARAM reply for id ${id}, expected ${p.id} (${p.name})`);
+    return paramReal(p, value);
+  }
+
+  /** Send one stop-and-wait request and check the response type (ERROR -> DEVICE error). */
+  private async control(type: number, payload: Uint8Array, want: number, param?: ParamDesc): Promise<Frame> {
+    const f = await this.pipe.request(type, payload, { pipelined: false });
+    return this.expect(f, type, want, undefined, param);
+  }
+
+  private expect(f: Frame, type: number, want: number, frame?: number, p?: ParamDesc): Frame {
+    if (f.type === want) return f;
+    const what = `${typeName(type)} seq ${f.seq}${frame === undefined ? '' : ` (frame ${frame})`}`;
+    if (f.type !== MsgType.ERROR) return this.protocolError(`${typeName(f.type)} in reply to ${what}, expected ${typeName(want)}`);
+    const { code, message } = unpackError(f.payload);
+    const codeName = deviceErrorName(code);
+    let text = `${this.target}: the device refused ${what}: ${codeName}${message ? `: ${message}` : ''}`;
+    if (p) {
+      const s = 2 ** p.fracBits;
+      text += ` (parameter ${p.name}, range ${p.min / s} .. ${p.max / s} ${p.unit})`.replace(/ \)$/, ')');
+    }
+    throw new HarnessError('DEVICE', text, {
+      target: this.target,
+      frame,
+      request: typeName(type),
+      deviceCode: codeName,
+      deviceMessage: message,
+      ...(p ? { param: p.name, min: p.min / 2 ** p.fracBits, max: p.max / 2 ** p.fracBits, unit: p.unit } : {}),
+    });
+  }
+
+  private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array): void {
+    const r = unpackResult(this.expect(f, MsgType.PROCESS, MsgType.RESULT, i).payload);
+    if (r.samples.length !== hop) this.protocolError(`RESULT for frame ${i} has ${r.samples.length} samples, expected ${hop}`);
+    out.set(r.samples, i * hop);
+    cycles[i] = r.cycles;
+    flags[i] = r.flags;
+  }
+
+  private protocolError(what: string): never {
+    const err = new HarnessError('PROTOCOL', `${this.target}: ${what}`, { target: this.target, lastBytes: this.conn.lastBytes() });
+    this.conn.fail(err);
+    throw err;
+  }
+
+  private onFrame(f: Frame): void {
+    if (f.type === MsgType.NAK) this.pipe.onNak(f);
+    else if (f.type === MsgType.FAULT) this.onFault(f);
+    else if (f.type === MsgType.BOOT) this.onBoot(f);
+    else if (f.type >= 0x80 && f.type < 0xc0) this.pipe.onResponse(f);
+    else if (f.type === MsgType.ERROR) this.pipe.onResponse(f);
+    // Requests from the device and unknown device-initiated types are ignored (forward compatible).
+  }
+
+  private onFault(f: Frame): void {
+    const fault = parseFault(f.payload);
+    const cur = this.pipe.current();
+    const during = cur ? ` while processing ${cur.type} seq ${cur.seq}${cur.frame === undefined ? '' : ` (frame ${cur.frame})`}` : '';
+    this.conn.fail(
+      new HarnessError('DEVICE', `${this.target}: device fault${during}: ${describeNotice(fault)}`, {
+        target: this.target,
+        frame: cur?.frame,
+        request: cur?.type,
+        fault: fault.fields,
+        lastBytes: this.conn.lastBytes(),
+      }),
+    );
+  }
+
+  private onBoot(f: Frame): void {
+    const boot = parseBoot(f.payload);
+    const cur = this.pipe.current();
+    const during = cur ? ` while processing ${cur.type} seq ${cur.seq}${cur.frame === undefined ? '' : ` (frame ${cur.frame})`}` : '';
+    this.conn.fail(
+      new HarnessError('DEVICE', `${this.target}: device reset mid-session${during} (BOOT ${describeNotice(boot)})`, {
+        target: this.target,
+        frame: cur?.frame,
+        boot: boot.fields,
+      }),
+    );
+  }
+}
