@@ -255,8 +255,8 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
     apply_gains(st);
     ms_irfft512(st->spec, st->fft);
     for (n = 0u; n < MS_WIN; n++) {
-        /* y * 2^(5+s) * w Q15 -> Q8: shift 12 + s; |y| < 2^28.33 so |c| < 2^31 */
-        const int32_t c = (int32_t)hil_rshr64((int64_t)st->fft[n] * ms_window_q15[n], 12u + s);
+        /* y * 2^(5+s) * w Q15 -> Q8: shift 12 + s (saturation only guards pathological peaks) */
+        const int32_t c = hil_sat32(hil_rshr64((int64_t)st->fft[n] * ms_window_q15[n], 12u + s));
         if (n < MS_HOP) {
             const int32_t o = hil_sat32((int64_t)st->ola_q8[n] + c);
             int32_t y;

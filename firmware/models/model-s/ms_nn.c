@@ -12,34 +12,43 @@
 #define MS_BUILD_DSP (MS_BOTH_PATHS || MS_USE_DSP)
 
 #if MS_BUILD_REF
-/** Portable oracle: sum_i a[i] b[i], exact in int64. */
-static int64_t dot_ref(const int16_t *a, const int16_t *b, uint16_t n)
+/** Portable oracle: sum_i a[i] b[i], exact in int64 (each product exact in int32). */
+static int64_t dot_ref(const int16_t *a, const int16_t *b, uint32_t n)
 {
     int64_t acc = 0;
-    uint16_t i;
-    for (i = 0u; i < n; i++) acc += (int64_t)((int32_t)a[i] * (int32_t)b[i]);
+    while (n--) acc += (int32_t)*a++ * (int32_t)*b++;
     return acc;
 }
 #endif
 
 #if MS_BUILD_DSP
 /** SMLALD path: two MACs per instruction, 64-bit accumulate (exact, like dot_ref). n even.
- *  Unrolled by 2 pairs; the tail pair handles n = 2 mod 4. */
-static int64_t dot_dsp(const int16_t *a, const int16_t *b, uint16_t n)
+ *  Unrolled to 8 MACs per iteration, then 4 and 2 for the tail (n = 20, 32, 48 in model S). */
+static int64_t dot_dsp(const int16_t *a, const int16_t *b, uint32_t n)
 {
     int64_t acc = 0;
-    uint16_t i = 0u;
-    for (; (uint16_t)(i + 4u) <= n; i = (uint16_t)(i + 4u)) {
-        acc = ms_smlald(ms_load_pair(a + i), ms_load_pair(b + i), acc);
-        acc = ms_smlald(ms_load_pair(a + i + 2), ms_load_pair(b + i + 2), acc);
+    uint32_t k;
+    for (k = n >> 3; k != 0u; k--) {
+        acc = ms_smlald(ms_load_pair(a), ms_load_pair(b), acc);
+        acc = ms_smlald(ms_load_pair(a + 2), ms_load_pair(b + 2), acc);
+        acc = ms_smlald(ms_load_pair(a + 4), ms_load_pair(b + 4), acc);
+        acc = ms_smlald(ms_load_pair(a + 6), ms_load_pair(b + 6), acc);
+        a += 8;
+        b += 8;
     }
-    if (i < n) acc = ms_smlald(ms_load_pair(a + i), ms_load_pair(b + i), acc);
+    if (n & 4u) {
+        acc = ms_smlald(ms_load_pair(a), ms_load_pair(b), acc);
+        acc = ms_smlald(ms_load_pair(a + 2), ms_load_pair(b + 2), acc);
+        a += 4;
+        b += 4;
+    }
+    if (n & 2u) acc = ms_smlald(ms_load_pair(a), ms_load_pair(b), acc);
     return acc;
 }
 #endif
 
 /** Dot product through the selected path (a build with one path ignores `path`). */
-static int64_t dot(const int16_t *a, const int16_t *b, uint16_t n, ms_path_t path)
+static int64_t dot(const int16_t *a, const int16_t *b, uint32_t n, ms_path_t path)
 {
 #if MS_BUILD_REF && MS_BUILD_DSP
     return path == MS_PATH_DSP ? dot_dsp(a, b, n) : dot_ref(a, b, n);
@@ -55,10 +64,11 @@ static int64_t dot(const int16_t *a, const int16_t *b, uint16_t n, ms_path_t pat
 void ms_dense_q12(const ms_dense_t *layer, const int16_t *x, int32_t *pre, ms_path_t path)
 {
     const unsigned sh = (unsigned)layer->wfrac + 3u; /* Q(wfrac + 15) -> Q12 */
-    uint16_t o;
-    for (o = 0u; o < layer->nout; o++) {
-        const int64_t acc = dot(layer->w + (size_t)o * layer->nin, x, layer->nin, path) +
-                            (int64_t)layer->b[o] * ((int64_t)1 << sh);
+    const uint32_t nin = layer->nin, nout = layer->nout;
+    const int16_t *w = layer->w;
+    uint32_t o;
+    for (o = 0u; o < nout; o++, w += nin) {
+        const int64_t acc = dot(w, x, nin, path) + (int64_t)layer->b[o] * ((int64_t)1 << sh);
         pre[o] = hil_sat32(hil_rshr64(acc, sh));
     }
 }

@@ -57,6 +57,12 @@ export class Connection {
     }
   }
 
+  /** A copy of the counters, with the byte counts brought up to date. */
+  snapshotStats(): LinkStats {
+    const r = this.reader.stats;
+    return { ...this.stats, naks: { ...this.stats.naks }, rxBytes: r.bytes, discardedBytes: r.discardedBytes };
+  }
+
   /** The sticky failure, if the connection has failed or was closed. */
   get failed(): HarnessError | undefined {
     return this.failure;
@@ -118,7 +124,6 @@ export class Connection {
   }
 
   private onLine(text: string): void {
-    this.stats.rxBytes = this.reader.stats.bytes;
     const d = decodeLine(text);
     if (d.kind === 'log') {
       this.stats.logLines++;
@@ -132,7 +137,6 @@ export class Connection {
   }
 
   private onOverlong(head: string): void {
-    this.stats.rxBytes = this.reader.stats.bytes;
     this.stats.overlongLines++;
     if (head.startsWith(LINE_MARKER)) this.stats.hostCrcErrors++;
     else {

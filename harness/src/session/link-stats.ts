@@ -24,6 +24,8 @@ export interface LinkStats {
   logLines: number;
   /** Lines over the host line limit, cut and discarded. */
   overlongLines: number;
+  /** Bytes of such lines dropped unread (never buffered). */
+  discardedBytes: number;
   /** Bytes received and sent. */
   rxBytes: number;
   txBytes: number;
@@ -45,14 +47,10 @@ export function createLinkStats(): LinkStats {
     duplicateResults: 0,
     logLines: 0,
     overlongLines: 0,
+    discardedBytes: 0,
     rxBytes: 0,
     txBytes: 0,
     rtoMs: 0,
     srttMs: 0,
   };
-}
-
-/** A detached copy (safe to keep, spread or serialise). */
-export function snapshotLinkStats(s: LinkStats): LinkStats {
-  return { ...s, naks: { ...s.naks } };
 }

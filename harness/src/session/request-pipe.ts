@@ -36,10 +36,10 @@ interface Entry {
   readonly reject: (e: HarnessError) => void;
   seq: number;
   lastTx: number;
-  sends: number;
+  /** Send time of each transmission, by tag (for round-trip samples). */
+  readonly sentAt: Map<number, number>;
   /** Re-sends since the last progress. */
   resends: number;
-  sentAt: number;
   response?: Frame;
 }
 
@@ -71,7 +71,7 @@ export class RequestPipe {
   request(type: number, payload: Uint8Array, meta: RequestMeta): Promise<Frame> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<Frame>((resolve, reject) => {
-      this.queue.push({ type, payload, meta, resolve, reject, seq: -1, lastTx: 0, sends: 0, resends: 0, sentAt: 0 });
+      this.queue.push({ type, payload, meta, resolve, reject, seq: -1, lastTx: 0, sentAt: new Map(), resends: 0 });
       this.pump();
     });
   }
@@ -92,7 +92,10 @@ export class RequestPipe {
     }
     const e = this.outstanding[idx]!;
     e.response = f;
-    if (e.sends === 1) this.rto.sample(this.conn.elapsed() - e.sentAt); // Karn: only unambiguous samples
+    // The response echoes the tag of the transmission it answers: an unambiguous round trip.
+    const sentAt = e.sentAt.get(f.tx);
+    if (sentAt !== undefined) this.rto.sample(this.conn.elapsed() - sentAt);
+    e.sentAt.clear();
     // Earlier requests still unanswered whose last transmission preceded the one answered here:
     // the link is FIFO, so their responses were lost. The device answers them from its history.
     for (const o of this.outstanding.slice(0, idx)) {
@@ -113,7 +116,11 @@ export class RequestPipe {
     }
     this.conn.stats.naks[reason]++;
     if (!this.outstanding.some((o) => !o.response)) return;
-    if (this.goBackTx !== undefined && olderTx(f.tx, this.goBackTx)) {
+    // A NAK refusing a line whose tag could not be read carries the tag of the last well-formed
+    // request: the refused line was transmitted after that one (PROTOCOL.md 3.3).
+    const unreadable = reason === 'CRC' || reason === 'TOO_LONG' || reason === 'BAD_VERSION';
+    const provokedBy = unreadable ? (f.tx + 1) & 0xffff : f.tx;
+    if (this.goBackTx !== undefined && olderTx(provokedBy, this.goBackTx)) {
       this.conn.stats.naksIgnored++;
       return;
     }
@@ -148,8 +155,7 @@ export class RequestPipe {
 
   private transmit(e: Entry): void {
     e.lastTx = this.conn.nextTx();
-    e.sends++;
-    e.sentAt = this.conn.elapsed();
+    e.sentAt.set(e.lastTx, this.conn.elapsed());
     this.conn.send(encodeFrame({ type: e.type, seq: e.seq, tx: e.lastTx }, e.payload));
   }
 

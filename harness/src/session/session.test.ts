@@ -124,8 +124,7 @@ describe('Session against the fake device', function () {
       expect(dev.stats.frames).to.equal(1000);
       expect(r.cycles[0]).to.equal(1000);
       expect(r.cycles[999]).to.equal(1999); // the fake counts frames: any double processing shows
-      expect(stats.resentLines).to.equal(0);
-      expect(stats.txLines).to.equal(1 + 2 + 1000 + stats.resentLines);
+      expect(stats.txLines).to.equal(stats.resentLines + 1000 + 2 + 1 + (dev.stats.hellos - 1));
     }
   });
 
@@ -234,7 +233,10 @@ describe('Session failures', function () {
     expect(e.message).to.contain('fake:gain').and.contain('end of stream').and.contain('ZZZZ');
     const st = s.linkStats;
     expect(st.overlongLines).to.equal(1);
-    expect(st.rxBytes).to.be.below(100_000); // counted per line: the discarded run is not buffered
+    expect(st.rxBytes).to.be.above(4 * 1024 * 1024);
+    expect(st.discardedBytes).to.equal(4 * 1024 * 1024 - 8192); // dropped unread, not buffered
+    expect(s.deviceLog).to.have.length(1);
+    expect(s.deviceLog[0]!.text).to.match(/^Z{8192} \[line over 8192 bytes: rest discarded\]$/);
     await s.close();
   });
 
@@ -291,17 +293,22 @@ describe('Session failures', function () {
     }
   });
 
-  it('no progress after maxRetries fails with LINK naming the request, target and last bytes', async () => {
-    const dev = new FakeDevice({ beforeExecute: (f, d) => !(f.type === MsgType.PROCESS && d.stats.frames >= 4) });
-    const s = await open(dev, { maxRetries: 3, rtoMs: 10, minRtoMs: 2 });
-    const e = await rejection(s.stream(new Int16Array(160 * 10)));
-    expect(e.code).to.equal('LINK');
-    expect(e.message).to.contain('fake:gain').and.contain('3 re-sends').and.contain('PROCESS seq 5 (frame 4)');
-    expect(e.message).to.contain('last bytes received: "');
-    expect(e.context).to.include({ request: 'PROCESS', seq: 5, frame: 4 });
-    expect(s.linkStats.timeouts).to.be.at.least(1);
-    await s.close();
-  });
+  for (const window of [8, 1]) {
+    it(`no progress after maxRetries fails with LINK naming the request, target and last bytes (window ${window})`, async () => {
+      // The device silently stops executing at frame 4: with a window the GAP NAKs of the frames
+      // behind it drive the re-sends; stop-and-wait relies on the retransmission timer.
+      const dev = new FakeDevice({ beforeExecute: (f, d) => !(f.type === MsgType.PROCESS && d.stats.frames >= 4) });
+      const s = await open(dev, { window, maxRetries: 3, rtoMs: 10, minRtoMs: 2 });
+      const e = await rejection(s.stream(new Int16Array(160 * 10)));
+      expect(e.code).to.equal('LINK');
+      expect(e.message).to.contain('fake:gain').and.contain('3 re-sends').and.contain('PROCESS seq 5 (frame 4)');
+      expect(e.message).to.contain('last bytes received: "');
+      expect(e.context).to.include({ request: 'PROCESS', seq: 5, frame: 4 });
+      if (window === 1) expect(s.linkStats.timeouts).to.be.at.least(3);
+      else expect(s.linkStats.naks.GAP).to.be.at.least(3);
+      await s.close();
+    });
+  }
 
   it('end of stream fails promptly with LINK and the last bytes', async () => {
     const dev = new FakeDevice({

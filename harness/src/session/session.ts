@@ -16,7 +16,7 @@ import { packParam, packSamples, unpackError, unpackParam, unpackResult } from '
 import type { ByteLink } from '../transport/byte-link.ts';
 import { Connection, type DeviceLogLine } from './connection.ts';
 import { handshake } from './handshake.ts';
-import { snapshotLinkStats, type LinkStats } from './link-stats.ts';
+import type { LinkStats } from './link-stats.ts';
 import { RequestPipe } from './request-pipe.ts';
 import { RtoEstimator } from './rto.ts';
 import { checkSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-options.ts';
@@ -91,7 +91,7 @@ export class Session {
   }
 
   get linkStats(): LinkStats {
-    return snapshotLinkStats(this.conn.stats);
+    return this.conn.snapshotStats();
   }
 
   /** Every device log line (non-protocol line), timestamped, verbatim. */

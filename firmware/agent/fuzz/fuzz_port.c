@@ -1,0 +1,183 @@
+/**
+ * @file fuzz_port.c
+ * @brief Validating hil_port for the fuzz targets (see fuzz_port.h).
+ */
+#include "fuzz_port.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hil_agent.h"
+#include "hil_port.h"
+
+/** Longest protocol line a device may write (4096-byte payload), newline excluded. */
+#define FUZZ_DEVICE_LINE_MAX (2u + 4u * ((HIL_HEADER_SIZE + HIL_PAYLOAD_HARD_LIMIT + HIL_CRC_SIZE + 2u) / 3u))
+
+fuzz_port_counts_t fuzz_port_counts;
+
+static char cur[FUZZ_DEVICE_LINE_MAX + 1u]; /* the line being written */
+static size_t cur_len;
+static uint16_t cur_hop;
+static uint64_t now;
+static uint8_t payload[HIL_PAYLOAD_HARD_LIMIT];
+
+/** One remembered answer per sequence number; valid when gen matches the current generation. */
+typedef struct {
+    uint32_t gen;
+    uint32_t crc; /* CRC-32 of the payload */
+    uint16_t len;
+    uint8_t type;
+} answer_t;
+
+static answer_t answers[65536];
+static uint32_t generation = 1u;
+
+static const hil_port_identity_t fuzz_identity = {
+    "fuzz", "hil-fuzz", "0.0.0", "000000000000", 0u, "timer",
+};
+
+void fuzz_fail(const char *file, int line, const char *what)
+{
+    fprintf(stderr, "\nfuzz invariant violated at %s:%d: %s\n", file, line, what);
+    if (cur_len > 0u) {
+        fprintf(stderr, "line being written (%zu bytes): %.*s\n", cur_len,
+                (int)(cur_len < 200u ? cur_len : 200u), cur);
+    }
+    abort();
+}
+
+void fuzz_port_reset(uint16_t hop)
+{
+    cur_len = 0;
+    cur_hop = hop;
+    now = 0;
+    memset(&fuzz_port_counts, 0, sizeof fuzz_port_counts);
+    if (++generation == 0u) { /* wrapped after 2^32 inputs: really clear */
+        memset(answers, 0, sizeof answers);
+        generation = 1u;
+    }
+}
+
+void fuzz_port_finish(void)
+{
+    FUZZ_CHECK(cur_len == 0u); /* output ends with a newline */
+}
+
+/** Check the payload shape of one response. */
+static void check_payload(const hil_header_t *h)
+{
+    switch (h->type) {
+    case HIL_MSG_OK:
+        FUZZ_CHECK(h->len == 0u);
+        break;
+    case HIL_MSG_PARAM:
+        FUZZ_CHECK(h->len == 6u);
+        break;
+    case HIL_MSG_RESULT: {
+        const uint32_t cycles = (uint32_t)payload[0] | ((uint32_t)payload[1] << 8) |
+                                ((uint32_t)payload[2] << 16) | ((uint32_t)payload[3] << 24);
+        FUZZ_CHECK(h->len == 8u + 2u * (unsigned)cur_hop);
+        FUZZ_CHECK(cycles == FUZZ_PORT_STEP);
+        FUZZ_CHECK(payload[4] == 0u && payload[5] == 0u && payload[6] == 0u && payload[7] == 0u);
+        break;
+    }
+    case HIL_MSG_NAK:
+        FUZZ_CHECK(h->len == 3u);
+        FUZZ_CHECK(payload[2] >= HIL_NAK_CRC && payload[2] <= HIL_NAK_BAD_LENGTH);
+        break;
+    case HIL_MSG_ERROR: {
+        const unsigned code = (unsigned)payload[0] | ((unsigned)payload[1] << 8);
+        FUZZ_CHECK(h->len >= 2u);
+        FUZZ_CHECK(code >= HIL_ERR_UNKNOWN_TYPE && code <= HIL_ERR_MODEL);
+        FUZZ_CHECK(memchr(payload + 2, 0, h->len - 2u) == NULL);
+        break;
+    }
+    case HIL_MSG_INFO:
+    case HIL_MSG_STATS_REPLY:
+        FUZZ_CHECK(h->len <= HIL_AGENT_TEXT_MAX);
+        FUZZ_CHECK(memchr(payload, 0, h->len) == NULL);
+        break;
+    default:
+        fuzz_fail(__FILE__, __LINE__, "response of an unexpected type");
+    }
+    FUZZ_CHECK(h->len <= HIL_AGENT_SLOT_SIZE);
+}
+
+/** Exactly once: an answer for a seq already answered must be the same answer. */
+static void check_once(const hil_header_t *h)
+{
+    answer_t *a = &answers[h->seq];
+    const uint32_t crc = hil_crc32(0u, payload, h->len);
+    if (h->type == HIL_MSG_NAK) return; /* link-level refusal: nothing executed, nothing stored */
+    if (h->type == HIL_MSG_INFO) {      /* HELLO always executes and clears the history */
+        if (++generation == 0u) {
+            memset(answers, 0, sizeof answers);
+            generation = 1u;
+        }
+    }
+    if (a->gen == generation) {
+        FUZZ_CHECK(a->type == h->type && a->len == h->len && a->crc == crc);
+        fuzz_port_counts.resends++;
+        return;
+    }
+    a->gen = generation;
+    a->type = h->type;
+    a->len = h->len;
+    a->crc = crc;
+    if (h->type == HIL_MSG_RESULT) fuzz_port_counts.fresh_results++;
+}
+
+/** A complete line (newline excluded) was written. */
+static void check_line(const char *line, size_t n)
+{
+    hil_header_t h;
+    int r;
+    if (n < 2u || line[0] != '@' || line[1] != ':') {
+        fuzz_port_counts.log_lines++;
+        return;
+    }
+    fuzz_port_counts.protocol_lines++;
+    r = hil_frame_decode(line, n, &h, payload, sizeof payload);
+    FUZZ_CHECK(r == 0);
+    FUZZ_CHECK(h.ver == HIL_PROTO_VERSION);
+    check_payload(&h);
+    check_once(&h);
+}
+
+void hil_port_write(const uint8_t *buf, size_t n)
+{
+    size_t i;
+    fuzz_port_counts.bytes += n;
+    for (i = 0; i < n; i++) {
+        if (buf[i] == '\n') {
+            check_line(cur, cur_len);
+            cur_len = 0;
+        } else {
+            FUZZ_CHECK(cur_len < FUZZ_DEVICE_LINE_MAX);
+            cur[cur_len++] = (char)buf[i];
+        }
+    }
+}
+
+uint64_t hil_port_counter(void)
+{
+    const uint64_t t = now;
+    now += FUZZ_PORT_STEP;
+    return t;
+}
+
+const hil_port_identity_t *hil_port_identity(void)
+{
+    return &fuzz_identity;
+}
+
+int32_t hil_port_stack_hwm(void)
+{
+    return -1;
+}
+
+uint32_t hil_port_stack_size(void)
+{
+    return 0u;
+}

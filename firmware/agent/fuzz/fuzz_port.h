@@ -1,0 +1,52 @@
+/**
+ * @file fuzz_port.h
+ * @brief hil_port implementation for the fuzz targets: instead of capturing the agent's output it
+ *        validates it as it streams out, line by line, and aborts (a libFuzzer crash) on the first
+ *        violation of an output invariant:
+ *
+ *   - every line the agent writes ends with '\n' and is a protocol line (marker "@:") that
+ *     hil_frame_decode() accepts, or a log line (anything else);
+ *   - a protocol line is a device response: INFO, OK, PARAM, RESULT, STATS_REPLY, NAK or ERROR
+ *     (BOOT and FAULT are never sent in answer to input), with the payload shape of its type
+ *     (OK empty, PARAM 6 bytes, RESULT 8 + 2*hop bytes with cycles = FUZZ_PORT_STEP and flags 0,
+ *     NAK 3 bytes with a known reason, ERROR a known code), no longer than HIL_AGENT_SLOT_SIZE;
+ *   - exactly once: a response for a sequence number that was already answered (and not forgotten
+ *     by a HELLO) is byte-identical to the first answer (history re-send, never a recomputation);
+ *   - a line never exceeds the protocol's longest device line.
+ */
+#ifndef FUZZ_PORT_H
+#define FUZZ_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** hil_port_counter() advances by this much per read, so every RESULT reports this many cycles. */
+#define FUZZ_PORT_STEP 7u
+
+/** What the port has seen since fuzz_port_reset(). */
+typedef struct {
+    size_t bytes;          /**< bytes written */
+    size_t protocol_lines; /**< protocol lines written */
+    size_t log_lines;      /**< log lines written */
+    size_t fresh_results;  /**< RESULT frames answering a sequence number for the first time */
+    size_t resends;        /**< responses identical to an earlier answer of the same seq */
+} fuzz_port_counts_t;
+
+extern fuzz_port_counts_t fuzz_port_counts;
+
+/** Start a new input: forget the line in progress, the answers seen and the counts.
+ *  `hop` is the model's hop (for the RESULT length check). */
+void fuzz_port_reset(uint16_t hop);
+
+/** End of an input: the output must end at a line boundary. */
+void fuzz_port_finish(void);
+
+/** Print the failed check and abort (a finding: libFuzzer saves the input). */
+void fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
+
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) fuzz_fail(__FILE__, __LINE__, #cond);                                         \
+    } while (0)
+
+#endif /* FUZZ_PORT_H */
