@@ -11,14 +11,14 @@ import path from 'node:path';
 import { applyGainQ15, dbToGainQ15 } from '../src/dsp/gain-q15.ts';
 import { withSession } from '../src/runner/open-session.ts';
 import { SimTarget } from '../src/targets/sim-target.ts';
-import { defaultFirmware } from '../src/targets/default-firmware.ts';
+import { builtinProfile } from '../src/config/builtin-profiles.ts';
 import { faultyLink } from '../src/transport/faulty-link.ts';
 import { Session } from '../src/session/session.ts';
 import { readCanonicalMono16, writeRawWav } from './helpers/raw-wav.ts';
 import { runCli } from './helpers/run-cli.ts';
 import { seededAudio } from './helpers/signals.ts';
 
-const SIM = defaultFirmware('sim', 'gain');
+const SIM = builtinProfile('sim', 'sim', 'gain').firmware;
 
 function expected(input: Int16Array, gainDb: number): Int16Array {
   return applyGainQ15(input, dbToGainQ15(Math.round(gainDb * 256)));
@@ -35,7 +35,7 @@ describe('host simulator with the gain model (issue 2)', function () {
   const tenSeconds = seededAudio(160_000, 2);
 
   it('hil info prints the handshake with the parameter table', async () => {
-    const r = await runCli(['info', '--target', 'sim', '--json']);
+    const r = await runCli(['info', '--target', 'sim', '--model', 'gain', '--json']);
     expect(r.code, r.stderr).to.equal(0);
     const { info } = JSON.parse(r.stdout);
     expect(info).to.include({ proto: 1, model: 'gain', rate: 16000, hop: 160, format: 's16le', channels: 1, counter: 'none' });
@@ -47,7 +47,7 @@ describe('host simulator with the gain model (issue 2)', function () {
     const input = path.join(dir, 'in.wav');
     const output = path.join(dir, 'out.wav');
     writeRawWav(input, { rate: 16000, channels: 1, bits: 16, samples: tenSeconds });
-    const r = await runCli(['process', '--target', 'sim', input, output, '--param', 'gain_db=-6.5', '--json']);
+    const r = await runCli(['process', '--target', 'sim', '--model', 'gain', input, output, '--param', 'gain_db=-6.5', '--json']);
     expect(r.code, r.stderr).to.equal(0);
     const out = readCanonicalMono16(readFileSync(output));
     const want = expected(tenSeconds, -6.5);
@@ -66,7 +66,7 @@ describe('host simulator with the gain model (issue 2)', function () {
     it(`hil process rejects a ${what} WAV with a one-line error naming the file`, async () => {
       const input = path.join(dir, `bad-${what.replace(/\W/g, '')}.wav`);
       writeRawWav(input, { ...spec, samples: new Int16Array(spec.channels * 1600).fill(spec.bits === 8 ? 10 : 1000) });
-      const r = await runCli(['process', '--target', 'sim', input, path.join(dir, 'never.wav')]);
+      const r = await runCli(['process', '--target', 'sim', '--model', 'gain', input, path.join(dir, 'never.wav')]);
       expect(r.code).to.equal(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines, r.stderr).to.have.length(1);

@@ -355,7 +355,7 @@ function genSpeech(files: FileSet): SuiteOut {
         name,
         reference: t.file,
         tags: ['speech', 'noisy', c.noise, `snr-${c.snr}db`, talkerTag(t)],
-        description: `${t.label} speech + ${c.noise} noise at ${c.snr} dB SNR (measured ${snr.toFixed(2)} dB over the whole file), ${(s.length / RATE).toFixed(2)} s`,
+        description: `${t.label} speech + ${c.noise} noise at ${c.snr} dB SNR (measured ${(Math.abs(snr) < 0.005 ? 0 : snr).toFixed(2)} dB over the whole file), ${(s.length / RATE).toFixed(2)} s`,
       },
       bytes,
     );

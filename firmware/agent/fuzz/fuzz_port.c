@@ -32,6 +32,8 @@ typedef struct {
 
 static answer_t answers[65536];
 static uint32_t generation = 1u;
+static const hil_agent_t *watched;
+static uint32_t seen_resends;
 
 static const hil_port_identity_t fuzz_identity = {
     "fuzz", "hil-fuzz", "0.0.0", "000000000000", 0u, "timer",
@@ -47,8 +49,10 @@ void fuzz_fail(const char *file, int line, const char *what)
     abort();
 }
 
-void fuzz_port_reset(uint16_t hop)
+void fuzz_port_reset(uint16_t hop, const hil_agent_t *agent)
 {
+    watched = agent;
+    seen_resends = 0;
     cur_len = 0;
     cur_hop = hop;
     now = 0;
@@ -104,23 +108,35 @@ static void check_payload(const hil_header_t *h)
     FUZZ_CHECK(h->len <= HIL_AGENT_SLOT_SIZE);
 }
 
-/** Exactly once: an answer for a seq already answered must be the same answer. */
+/** Exactly once. The agent's own history_resends counter (it counts a re-send just before
+ *  writing it) tells a re-send from an execution; the oracle then checks that a re-send repeats
+ *  the first answer to that seq byte for byte, and that an execution answers a seq never answered
+ *  before (since the last HELLO, which forgets everything). */
 static void check_once(const hil_header_t *h)
 {
     answer_t *a = &answers[h->seq];
     const uint32_t crc = hil_crc32(0u, payload, h->len);
-    if (h->type == HIL_MSG_NAK) return; /* link-level refusal: nothing executed, nothing stored */
-    if (h->type == HIL_MSG_INFO) {      /* HELLO always executes and clears the history */
-        if (++generation == 0u) {
-            memset(answers, 0, sizeof answers);
-            generation = 1u;
-        }
+    int resend = 0;
+    if (watched != NULL) {
+        resend = watched->stats.history_resends != seen_resends;
+        FUZZ_CHECK(watched->stats.history_resends - seen_resends <= 1u);
+        seen_resends = watched->stats.history_resends;
     }
-    if (a->gen == generation) {
+    if (h->type == HIL_MSG_NAK) { /* link-level refusal: nothing executed, nothing stored */
+        FUZZ_CHECK(!resend);
+        return;
+    }
+    if (resend) {
+        FUZZ_CHECK(a->gen == generation); /* re-sent an answer that was given */
         FUZZ_CHECK(a->type == h->type && a->len == h->len && a->crc == crc);
         fuzz_port_counts.resends++;
         return;
     }
+    if (h->type == HIL_MSG_INFO && ++generation == 0u) { /* HELLO: the history is cleared */
+        memset(answers, 0, sizeof answers);
+        generation = 1u;
+    }
+    FUZZ_CHECK(a->gen != generation); /* never executed twice */
     a->gen = generation;
     a->type = h->type;
     a->len = h->len;

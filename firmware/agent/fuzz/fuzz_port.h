@@ -10,8 +10,9 @@
  *     (BOOT and FAULT are never sent in answer to input), with the payload shape of its type
  *     (OK empty, PARAM 6 bytes, RESULT 8 + 2*hop bytes with cycles = FUZZ_PORT_STEP and flags 0,
  *     NAK 3 bytes with a known reason, ERROR a known code), no longer than HIL_AGENT_SLOT_SIZE;
- *   - exactly once: a response for a sequence number that was already answered (and not forgotten
- *     by a HELLO) is byte-identical to the first answer (history re-send, never a recomputation);
+ *   - exactly once: a request is executed at most once per sequence number until a HELLO clears
+ *     the history, and a history re-send is byte-identical to the first answer (never a
+ *     recomputation); the agent's history_resends counter tells the two apart;
  *   - a line never exceeds the protocol's longest device line.
  */
 #ifndef FUZZ_PORT_H
@@ -19,6 +20,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hil_agent.h"
 
 /** hil_port_counter() advances by this much per read, so every RESULT reports this many cycles. */
 #define FUZZ_PORT_STEP 7u
@@ -35,8 +38,9 @@ typedef struct {
 extern fuzz_port_counts_t fuzz_port_counts;
 
 /** Start a new input: forget the line in progress, the answers seen and the counts.
- *  `hop` is the model's hop (for the RESULT length check). */
-void fuzz_port_reset(uint16_t hop);
+ *  `hop` is the model's hop (for the RESULT length check); `agent` (NULL for none) is the agent
+ *  whose statistics tell re-sends from executions (its history_resends must start at 0). */
+void fuzz_port_reset(uint16_t hop, const hil_agent_t *agent);
 
 /** End of an input: the output must end at a line boundary. */
 void fuzz_port_finish(void);

@@ -15,7 +15,7 @@
 
 extern uint32_t __qb_stack_bottom[], __qb_stack_top[];
 extern uint32_t __qb_handler_stack_bottom[], __qb_handler_stack_top[];
-extern uint32_t __qb_guard_start[];
+extern uint32_t __qb_guard_start[], __qb_guard_size[];
 
 /** Fault kinds passed by the assembly entry stubs. */
 enum { QB_FK_HARD = 1, QB_FK_MEM = 2, QB_FK_BUS = 3, QB_FK_USAGE = 4, QB_FK_NMI = 5,
@@ -128,9 +128,10 @@ static int qb_frame_readable(const uint32_t *p)
 static const char *qb_cause(uint32_t kind, uint32_t cfsr, uint32_t hfsr, uint32_t mmfar)
 {
     const uintptr_t guard = (uintptr_t)__qb_guard_start;
+    const uintptr_t guard_size = (uintptr_t)__qb_guard_size;
     if ((cfsr & (QB_CFSR_MSTKERR | QB_CFSR_STKERR)) != 0u) return "stack overflow (stacking error)";
     if ((cfsr & QB_CFSR_DACCVIOL) != 0u && (cfsr & QB_CFSR_MMARVALID) != 0u && mmfar >= guard &&
-        mmfar < guard + 32u)
+        mmfar < guard + guard_size)
         return "stack overflow (MPU guard)";
     if ((cfsr & QB_CFSR_UNDEFINSTR) != 0u) return "undefined instruction";
     if ((cfsr & QB_CFSR_INVSTATE) != 0u) return "invalid state (Thumb bit)";

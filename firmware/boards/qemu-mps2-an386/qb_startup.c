@@ -14,7 +14,7 @@
 /* Linker-script symbols (mps2_an386.ld). */
 extern uint32_t __qb_data_start[], __qb_data_end[], __qb_data_load[];
 extern uint32_t __qb_bss_start[], __qb_bss_end[];
-extern uint32_t __qb_stack_bottom[], __qb_stack_top[], __qb_guard_start[];
+extern uint32_t __qb_stack_bottom[], __qb_stack_top[], __qb_guard_start[], __qb_guard_size[];
 extern uint32_t __qb_handler_stack_top[];
 
 void qb_reset_handler(void);
@@ -83,15 +83,18 @@ __asm__(
     "  .ltorg\n"
     "  .text\n");
 
-/** MPU region 0: 32-byte no-access guard below the thread stack (PMSAv7). */
+/** MPU region 0: no-access guard below the thread stack (PMSAv7). Its size (a power of two,
+ *  >= 32, from the linker script) must exceed the largest stack frame, or a frame could skip it. */
 static void qb_mpu_guard(void)
 {
+    const uint32_t size = (uint32_t)(uintptr_t)__qb_guard_size;
+    const uint32_t size_field = (uint32_t)__builtin_ctz(size) - 1u; /* size = 2^(SIZE+1) */
     QB_MPU_RNR = 0u;
-    QB_MPU_RBAR = (uint32_t)(uintptr_t)__qb_guard_start; /* 32-byte aligned by the linker */
-    QB_MPU_RASR = (1u << 28)    /* XN */
-                  | (0u << 24)  /* AP = no access */
-                  | (4u << 1)   /* SIZE: 2^(4+1) = 32 bytes */
-                  | 1u;         /* ENABLE */
+    QB_MPU_RBAR = (uint32_t)(uintptr_t)__qb_guard_start; /* aligned to its size by the linker */
+    QB_MPU_RASR = (1u << 28)           /* XN */
+                  | (0u << 24)         /* AP = no access */
+                  | (size_field << 1)  /* SIZE */
+                  | 1u;                /* ENABLE */
     QB_MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE (HFNMIENA = 0) */
     __asm__ volatile("dsb\n isb" ::: "memory");
 }

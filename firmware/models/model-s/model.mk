@@ -16,6 +16,15 @@ MODEL_INC_model-s := -I$(MS_DIR)
 MODEL_SYMBOL_model-s := ms_model
 MODEL_STATE_BYTES_model-s := 7168
 
+# Tuned parameter defaults: `make MS_PARAMS_OVERRIDE=path/to/params.h` (the header `hil tune`
+# writes) compiles them into every model-s image. The header is a prerequisite, so the build id
+# changes with it. See README.md, "Parameters".
+ifdef MS_PARAMS_OVERRIDE
+MS_PARAMS_OVERRIDE_ABS := $(abspath $(MS_PARAMS_OVERRIDE))
+MODEL_INC_model-s += -DMS_PARAMS_OVERRIDE='"$(MS_PARAMS_OVERRIDE_ABS)"'
+MODEL_HDRS_model-s += $(MS_PARAMS_OVERRIDE_ABS)
+endif
+
 # Host tools: both paths compiled in (MS_BOTH_PATHS=1), DSP path (portable SMLALD) by default.
 MS_HOST_FLAGS := $(HOST_CFLAGS) $(FW_INC) -I$(MS_DIR) -DMS_USE_DSP=1 -DMS_BOTH_PATHS=1
 

@@ -39,12 +39,43 @@ static const uint8_t ms_band_lw[MS_NB - 1u] = {2, 2, 2, 2, 2, 2, 2, 2, 3, 3,
                                                3, 3, 4, 4, 4, 4, 5, 5, 6};
 
 #define DB(x) ((int32_t)((x) * 256))
+
+/* Parameter defaults. A build may replace them with tuned values: MS_PARAMS_OVERRIDE names a
+ * header (a string, e.g. -DMS_PARAMS_OVERRIDE='"/abs/params.h"'; `make MS_PARAMS_OVERRIDE=path`
+ * does this) that defines HIL_PARAM_DEFAULT_<NAME> as raw values (real x 2^frac_bits), as
+ * written by `hil tune` (reports/tune-<id>/params.h). Undefined names keep the built-in value;
+ * a value outside the parameter's range fails the build. */
+#ifdef MS_PARAMS_OVERRIDE
+#include MS_PARAMS_OVERRIDE
+#endif
+#ifndef HIL_PARAM_DEFAULT_INPUT_GAIN_DB
+#define HIL_PARAM_DEFAULT_INPUT_GAIN_DB 0
+#endif
+#ifndef HIL_PARAM_DEFAULT_OUTPUT_GAIN_DB
+#define HIL_PARAM_DEFAULT_OUTPUT_GAIN_DB 0
+#endif
+#ifndef HIL_PARAM_DEFAULT_MAX_ATTEN_DB
+#define HIL_PARAM_DEFAULT_MAX_ATTEN_DB DB(20)
+#endif
+#ifndef HIL_PARAM_DEFAULT_LIMITER_DBFS
+#define HIL_PARAM_DEFAULT_LIMITER_DBFS DB(-1)
+#endif
+#ifndef HIL_PARAM_DEFAULT_BYPASS
+#define HIL_PARAM_DEFAULT_BYPASS 0
+#endif
+#define MS_DEF_IN_RANGE(v, lo, hi) (((v) >= (lo) && (v) <= (hi)) ? 1 : -1)
+typedef char ms_def_input_gain_[MS_DEF_IN_RANGE(HIL_PARAM_DEFAULT_INPUT_GAIN_DB, DB(-24), DB(24))];
+typedef char ms_def_output_gain_[MS_DEF_IN_RANGE(HIL_PARAM_DEFAULT_OUTPUT_GAIN_DB, DB(-24), DB(24))];
+typedef char ms_def_max_atten_[MS_DEF_IN_RANGE(HIL_PARAM_DEFAULT_MAX_ATTEN_DB, 0, DB(40))];
+typedef char ms_def_limiter_[MS_DEF_IN_RANGE(HIL_PARAM_DEFAULT_LIMITER_DBFS, DB(-20), 0)];
+typedef char ms_def_bypass_[MS_DEF_IN_RANGE(HIL_PARAM_DEFAULT_BYPASS, 0, 1)];
+
 const hil_param_desc_t ms_params[MS_N_PARAMS] = {
-    {"input_gain_db", "dB", 8u, DB(-24), DB(24), 0},
-    {"output_gain_db", "dB", 8u, DB(-24), DB(24), 0},
-    {"max_atten_db", "dB", 8u, 0, DB(40), DB(20)},
-    {"limiter_dbfs", "dBFS", 8u, DB(-20), 0, DB(-1)},
-    {"bypass", "bool", 0u, 0, 1, 0},
+    {"input_gain_db", "dB", 8u, DB(-24), DB(24), HIL_PARAM_DEFAULT_INPUT_GAIN_DB},
+    {"output_gain_db", "dB", 8u, DB(-24), DB(24), HIL_PARAM_DEFAULT_OUTPUT_GAIN_DB},
+    {"max_atten_db", "dB", 8u, 0, DB(40), HIL_PARAM_DEFAULT_MAX_ATTEN_DB},
+    {"limiter_dbfs", "dBFS", 8u, DB(-20), 0, HIL_PARAM_DEFAULT_LIMITER_DBFS},
+    {"bypass", "bool", 0u, 0, 1, HIL_PARAM_DEFAULT_BYPASS},
 };
 
 static const ms_dense_t ms_dense1 = {ms_d1_w, ms_d1_b, MS_NB, MS_D1, MS_D1_W_FRAC};

@@ -1,45 +1,42 @@
-/** Options shared by the commands that talk to a target. */
+/** Options shared by the commands that talk to one target (info, process). */
 import type { Argv } from 'yargs';
 
+import type { TargetProfile } from '../config/config-types.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { resolveConfig } from '../config/resolve-config.ts';
 import { HarnessError } from '../core/errors.ts';
-import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
+import { TARGET_KINDS } from '../targets/target.ts';
 
 export interface TargetArgs {
-  target: TargetKind;
+  target?: string;
+  config?: string;
   firmware?: string;
-  model: string;
+  model?: string;
+  link?: 'semihost' | 'uart';
   window: number;
-  'handshake-timeout': number;
+  'handshake-timeout'?: number;
 }
 
 export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
   return y
     .option('target', {
       alias: 't',
-      choices: TARGET_KINDS,
-      default: 'sim' as TargetKind,
-      describe: 'where the firmware runs: sim (host build over stdio), qemu (emulated Cortex-M4), board (serial port)',
-    })
-    .option('firmware', {
-      alias: 'f',
       type: 'string',
-      describe: 'firmware image: the sim executable or the ELF (default: the reference build for --model)',
+      describe: `target profile from hil.config.json, or a kind: ${TARGET_KINDS.join(', ')} (sim: host build over stdio; qemu: emulated Cortex-M4; board: serial port). Default: the config's, else qemu`,
     })
-    .option('model', {
-      type: 'string',
-      default: 'gain',
-      describe: 'reference model whose default firmware to use when --firmware is not given',
-    })
-    .option('window', {
-      type: 'number',
-      default: 8,
-      describe: 'frames kept in flight (capped by the device window); 1 = stop-and-wait',
-    })
-    .option('handshake-timeout', {
-      type: 'number',
-      default: 5000,
-      describe: 'milliseconds to wait for the device to identify itself',
-    }) as Argv<T & TargetArgs>;
+    .option('config', { alias: 'c', type: 'string', describe: 'project config file (default: ./hil.config.json if present)' })
+    .option('firmware', { alias: 'f', type: 'string', describe: 'firmware image: the sim executable or the ELF (default: the reference build of --model)' })
+    .option('model', { type: 'string', describe: 'reference model whose default image to use: model-s (default) or gain' })
+    .option('link', { choices: ['semihost', 'uart'] as const, describe: 'qemu link: semihosting over stdio (fast) or the UART on a pty' })
+    .option('window', { type: 'number', default: 8, describe: 'frames kept in flight (capped by the device window); 1 = stop-and-wait' })
+    .option('handshake-timeout', { type: 'number', describe: 'milliseconds to wait for the device to identify itself' }) as Argv<T & TargetArgs>;
+}
+
+/** Resolve the target profile for info/process the same way `hil run` does. */
+export function profileFromArgs(a: TargetArgs): TargetProfile {
+  const cfg = loadConfig(a.config);
+  const { profile } = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link });
+  return a['handshake-timeout'] ? { ...profile, handshakeTimeoutMs: a['handshake-timeout'] } : profile;
 }
 
 /** Parse repeated `--param name=value` into real values. */
@@ -50,7 +47,7 @@ export function parseParams(raw: ReadonlyArray<string | number> | undefined): Re
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(s);
     const value = m ? Number(m[2]) : Number.NaN;
     if (!m || !Number.isFinite(value)) {
-      throw new HarnessError('USAGE', `--param ${JSON.stringify(s)}: expected name=number, e.g. --param gain_db=-6`, { key: 'param' });
+      throw new HarnessError('USAGE', `--param ${JSON.stringify(s)}: expected name=number, e.g. --param input_gain_db=-6`, { key: 'param' });
     }
     out[m[1]!] = value;
   }

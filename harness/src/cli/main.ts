@@ -8,6 +8,7 @@ import { goldenCommand } from './commands/golden.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { processCommand } from './commands/process.ts';
 import { runCommand } from './commands/run.ts';
+import { tuneCommand } from './commands/tune.ts';
 import { EXIT } from './run-handler.ts';
 
 await yargs(hideBin(process.argv))
@@ -19,6 +20,7 @@ await yargs(hideBin(process.argv))
   .command(goldenCommand)
   .command(mergeCommand)
   .command(doctorCommand)
+  .command(tuneCommand)
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
   .recommendCommands()

@@ -16,6 +16,7 @@ export interface RunArgs {
   retries?: number;
   window?: number;
   param?: string[];
+  'params-file'?: string;
   baseline?: string;
   'baseline-threshold'?: number;
   clock?: number;
@@ -40,6 +41,7 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('retries', { type: 'number', describe: 're-runs after an infrastructure error (never after a mismatch); default 1' })
     .option('window', { type: 'number', describe: 'frames in flight (default 8)' })
     .option('param', { alias: 'p', type: 'array', string: true, describe: 'model parameter name=value for every case (cases may override)' })
+    .option('params-file', { type: 'string', describe: 'parameter file (params.json written by hil tune) applied to every case; --param and case params override it' })
     .option('baseline', { type: 'string', describe: 'earlier report.json to compare per-case cycles with' })
     .option('baseline-threshold', { type: 'number', describe: 'relative cycle increase flagged as a regression (default 0.05)' })
     .option('clock', { type: 'number', describe: 'core clock in Hz for the real-time budget (overrides the profile)' })

@@ -11,6 +11,7 @@
 import path from 'node:path';
 
 import { FIRMWARE_BUILD } from '../core/paths.ts';
+import { DEFAULT_ICOUNT_SHIFT } from '../targets/qemu/qemu-process.ts';
 import type { TargetKind } from '../targets/target.ts';
 import type { TargetProfile } from './config-types.ts';
 
@@ -20,7 +21,7 @@ export const DEFAULT_MODEL = 'model-s';
 
 const common = {
   budgets: { flashBytes: 100 * 1024, ramBytes: 1024 * 1024 },
-  qemu: { binary: 'qemu-system-arm', machine: 'mps2-an386', icountShift: 0, extraArgs: [] as string[] },
+  qemu: { binary: 'qemu-system-arm', machine: 'mps2-an386', icountShift: DEFAULT_ICOUNT_SHIFT, extraArgs: [] as string[] },
   port: null,
   baudRate: 921600,
   flasher: { type: 'none' as const },

@@ -50,6 +50,14 @@ export interface HilConfigFile {
     readonly params?: Readonly<Record<string, number>>;
   };
   readonly targets?: Readonly<Record<string, TargetProfileFile>>;
+  /** Level goal of `hil tune` (flags override); null turns a constraint off. */
+  readonly tune?: {
+    readonly levelMetric?: 'active' | 'rms';
+    readonly targetLevel?: number | null;
+    readonly levelTolerance?: number;
+    readonly maxPeak?: number | null;
+    readonly maxClipped?: number | null;
+  };
 }
 
 /** A target profile with every default filled in and paths made absolute. */

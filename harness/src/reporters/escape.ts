@@ -37,14 +37,6 @@ export function escapeMarkdown(value: unknown): string {
     .replace(/[&<>"]/g, (ch) => HTML[ch]!);
 }
 
-/** Text for a Markdown fenced code block: the fence cannot be closed from inside. */
-export function markdownCodeBlock(text: string): string {
-  const body = visibleControls(text);
-  let fence = '```';
-  while (body.includes(fence)) fence += '`';
-  return `${fence}text\n${body}\n${fence}`;
-}
-
 /** Characters XML 1.0 allows; others (NUL, most C0 controls, lone surrogates) become visible escapes. */
 export function xmlSafe(value: unknown): string {
   return visibleControls(String(value));

@@ -68,6 +68,11 @@ export function cycleUnit(t: Pick<TargetRecord, 'counter' | 'cpi'>): string | nu
   }
 }
 
+/** The unit of raw per-frame counts (and of baseline figures): what the counter counts. */
+export function counterUnit(t: Pick<TargetRecord, 'counter'>): string | null {
+  return t.counter === 'dwt' ? 'cycles' : t.counter === 'icount' ? 'instructions' : t.counter === 'timer' ? 'timer ticks' : null;
+}
+
 /** Short form for table headers: `cycles`, `est. cycles`, `ticks`. */
 export function cycleUnitShort(t: Pick<TargetRecord, 'counter'>): string {
   return t.counter === 'icount' ? 'est. cycles' : t.counter === 'timer' ? 'ticks' : 'cycles';
@@ -151,15 +156,17 @@ export function caseTone(s: CaseStatus): Tone {
   return s === 'passed' ? 'pass' : s === 'failed' ? 'fail' : s === 'error' ? 'error' : 'muted';
 }
 
-/** Why a case did not pass, one message per failed check (verdict messages, error, regression). */
-export function failureReasons(c: CaseResult): string[] {
+/** Why a case did not pass, one message per failed check (verdict messages, error, regression).
+ *  Baseline figures are raw counts; `t` names their unit. */
+export function failureReasons(c: CaseResult, t?: Pick<TargetRecord, 'counter'>): string[] {
   const out: string[] = [];
   if (c.error) out.push(`${c.error.code}: ${c.error.message}`);
   if (c.output?.status === 'fail') out.push(c.output.message);
   if (c.margin?.status === 'fail') out.push(c.margin.message);
   if (c.baseline?.regression) {
+    const unit = t ? counterUnit(t) : null;
     out.push(
-      `cycle regression against the baseline: median ${fmtInt(c.baseline.medianBefore)} → ${fmtInt(c.baseline.medianAfter)} (${fmtSignedPct(c.baseline.medianChange)}), ` +
+      `cycle regression against the baseline${unit ? ` (${unit} per frame)` : ''}: median ${fmtInt(c.baseline.medianBefore)} → ${fmtInt(c.baseline.medianAfter)} (${fmtSignedPct(c.baseline.medianChange)}), ` +
         `max ${fmtInt(c.baseline.maxBefore)} → ${fmtInt(c.baseline.maxAfter)} (${fmtSignedPct(c.baseline.maxChange)})`,
     );
   }

@@ -5,6 +5,11 @@
  * (the device answers from its history); a retransmission timer adapted to the round trip;
  * responses delivered strictly in sequence order; duplicates ignored; a LINK error after
  * `maxRetries` re-sends without progress.
+ *
+ * Round trips are estimated separately for control requests and for PROCESS: their lines differ
+ * in size twenty-fold, and on a slow link (115200 baud: a 447-byte PROCESS line takes 39 ms each
+ * way, a RESET 2 ms) a timeout learnt from RESETs fires before every first PROCESS and costs a
+ * go-back of the whole window.
  */
 import { HarnessError } from '../core/errors.ts';
 import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
@@ -49,6 +54,12 @@ export function olderTx(a: number, b: number): boolean {
   return d !== 0 && d < 0x8000;
 }
 
+/** One round-trip estimator per request class. */
+export interface RtoPair {
+  readonly control: RtoEstimator;
+  readonly pipelined: RtoEstimator;
+}
+
 export class RequestPipe {
   private readonly queue: Entry[] = [];
   private readonly outstanding: Entry[] = [];
@@ -60,7 +71,7 @@ export class RequestPipe {
 
   constructor(
     private readonly conn: Connection,
-    private readonly rto: RtoEstimator,
+    private readonly rtos: RtoPair,
     private readonly opts: PipeOptions,
   ) {
     this.nextSeq = opts.firstSeq & 0xffff;
@@ -94,7 +105,7 @@ export class RequestPipe {
     e.response = f;
     // The response echoes the tag of the transmission it answers: an unambiguous round trip.
     const sentAt = e.sentAt.get(f.tx);
-    if (sentAt !== undefined) this.rto.sample(this.conn.elapsed() - sentAt);
+    if (sentAt !== undefined) this.rtoFor(e).sample(this.conn.elapsed() - sentAt);
     e.sentAt.clear();
     // Earlier requests still unanswered whose last transmission preceded the one answered here:
     // the link is FIFO, so their responses were lost. The device answers them from its history.
@@ -207,9 +218,19 @@ export class RequestPipe {
     this.publish();
   }
 
+  private rtoFor(e: Entry): RtoEstimator {
+    return e.meta.pipelined ? this.rtos.pipelined : this.rtos.control;
+  }
+
+  /** The estimator timing the oldest unanswered request (the one a timeout re-sends first). */
+  private timing(): RtoEstimator {
+    const e = this.outstanding.find((o) => !o.response) ?? this.outstanding[0];
+    return e ? this.rtoFor(e) : this.rtos.pipelined;
+  }
+
   private armTimer(): void {
     this.clearTimer();
-    this.timer = setTimeout(() => this.onTimeout(), this.rto.rtoMs);
+    this.timer = setTimeout(() => this.onTimeout(), this.timing().rtoMs);
     this.publish();
   }
 
@@ -222,12 +243,14 @@ export class RequestPipe {
     this.timer = undefined;
     if (this.failure || !this.outstanding.some((o) => !o.response)) return;
     this.conn.stats.timeouts++;
-    this.rto.backoff();
+    this.timing().backoff();
     this.goBack();
   }
 
+  /** LinkStats show the PROCESS estimator once it has samples (what streaming runs on). */
   private publish(): void {
-    this.conn.stats.rtoMs = this.rto.rtoMs;
-    this.conn.stats.srttMs = this.rto.srttMs;
+    const r = this.rtos.pipelined.srttMs > 0 ? this.rtos.pipelined : this.timing();
+    this.conn.stats.rtoMs = r.rtoMs;
+    this.conn.stats.srttMs = r.srttMs;
   }
 }

@@ -8,13 +8,14 @@
  * left open and still belongs to the caller.
  */
 import { HarnessError } from '../core/errors.ts';
-import { parseDeviceStats, describeNotice, parseBoot, parseFault, type BootInfo, type DeviceStats } from '../protocol/device-reports.ts';
+import { parseDeviceStats, type BootInfo, type DeviceStats } from '../protocol/device-reports.ts';
 import { paramReal, type DeviceInfo, type ParamDesc } from '../protocol/device-info.ts';
 import type { Frame } from '../protocol/frame-codec.ts';
-import { deviceErrorName, MsgType, typeName } from '../protocol/messages.ts';
-import { packParam, packSamples, unpackError, unpackParam, unpackResult } from '../protocol/payloads.ts';
+import { MsgType, typeName } from '../protocol/messages.ts';
+import { packParam, packSamples, unpackParam, unpackResult } from '../protocol/payloads.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import { Connection, type DeviceLogLine } from './connection.ts';
+import { describeRequest, deviceFault, deviceRefusal, deviceReset } from './device-errors.ts';
 import { handshake } from './handshake.ts';
 import type { LinkStats } from './link-stats.ts';
 import { RequestPipe } from './request-pipe.ts';
@@ -57,8 +58,8 @@ export class Session {
   ) {
     this.boot = boot;
     this.window = Math.max(1, Math.min(opts.window, info.window, info.history));
-    const rto = new RtoEstimator({ initialMs: opts.rtoMs, minMs: opts.minRtoMs, maxMs: Math.max(opts.rtoMs, 4000) });
-    this.pipe = new RequestPipe(conn, rto, {
+    const rto = (): RtoEstimator => new RtoEstimator({ initialMs: opts.rtoMs, minMs: opts.minRtoMs, maxMs: Math.max(opts.rtoMs, 4000) });
+    this.pipe = new RequestPipe(conn, { control: rto(), pipelined: rto() }, {
       window: this.window,
       maxRetries: opts.maxRetries,
       requestTimeoutMs: opts.requestTimeoutMs,
@@ -214,23 +215,10 @@ export class Session {
 
   private expect(f: Frame, type: number, want: number, frame?: number, p?: ParamDesc): Frame {
     if (f.type === want) return f;
-    const what = `${typeName(type)} seq ${f.seq}${frame === undefined ? '' : ` (frame ${frame})`}`;
-    if (f.type !== MsgType.ERROR) return this.protocolError(`${typeName(f.type)} in reply to ${what}, expected ${typeName(want)}`);
-    const { code, message } = unpackError(f.payload);
-    const codeName = deviceErrorName(code);
-    let text = `${this.target}: the device refused ${what}: ${codeName}${message ? `: ${message}` : ''}`;
-    if (p) {
-      const s = 2 ** p.fracBits;
-      text += ` (parameter ${p.name}, range ${p.min / s} .. ${p.max / s} ${p.unit})`.replace(/ \)$/, ')');
-    }
-    throw new HarnessError('DEVICE', text, {
-      target: this.target,
-      frame,
-      request: typeName(type),
-      deviceCode: codeName,
-      deviceMessage: message,
-      ...(p ? { param: p.name, min: p.min / 2 ** p.fracBits, max: p.max / 2 ** p.fracBits, unit: p.unit } : {}),
-    });
+    if (f.type === MsgType.ERROR) throw deviceRefusal(this.target, f, type, frame, p);
+    return this.protocolError(
+      `${typeName(f.type)} in reply to ${describeRequest(typeName(type), f.seq, frame)}, expected ${typeName(want)}`,
+    );
   }
 
   private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array): void {
@@ -257,30 +245,10 @@ export class Session {
   }
 
   private onFault(f: Frame): void {
-    const fault = parseFault(f.payload);
-    const cur = this.pipe.current();
-    const during = cur ? ` while processing ${cur.type} seq ${cur.seq}${cur.frame === undefined ? '' : ` (frame ${cur.frame})`}` : '';
-    this.conn.fail(
-      new HarnessError('DEVICE', `${this.target}: device fault${during}: ${describeNotice(fault)}`, {
-        target: this.target,
-        frame: cur?.frame,
-        request: cur?.type,
-        fault: fault.fields,
-        lastBytes: this.conn.lastBytes(),
-      }),
-    );
+    this.conn.fail(deviceFault(this.target, f, this.pipe.current(), this.conn.lastBytes()));
   }
 
   private onBoot(f: Frame): void {
-    const boot = parseBoot(f.payload);
-    const cur = this.pipe.current();
-    const during = cur ? ` while processing ${cur.type} seq ${cur.seq}${cur.frame === undefined ? '' : ` (frame ${cur.frame})`}` : '';
-    this.conn.fail(
-      new HarnessError('DEVICE', `${this.target}: device reset mid-session${during} (BOOT ${describeNotice(boot)})`, {
-        target: this.target,
-        frame: cur?.frame,
-        boot: boot.fields,
-      }),
-    );
+    this.conn.fail(deviceReset(this.target, f, this.pipe.current()));
   }
 }

@@ -64,7 +64,7 @@ export const goldenCommand: CommandModule<object, GoldenArgs> = {
         let change: Change = 'new';
         if (existsSync(c.golden)) {
           const old = await readWav(c.golden);
-          change = old.bitsPerSample === 16 && old.channels === 1 && hashSamples(old.samples) === hash ? 'unchanged' : 'changed';
+          change = old.bitsPerSample === 16 && old.channels === 1 && old.samples !== null && hashSamples(old.samples) === hash ? 'unchanged' : 'changed';
         }
         if (!args.check && change !== 'unchanged') {
           await mkdir(path.dirname(c.golden), { recursive: true });

@@ -3,8 +3,8 @@ import type { Argv, CommandModule } from 'yargs';
 
 import { withSession } from '../../runner/open-session.ts';
 import type { DeviceInfo } from '../../protocol/device-info.ts';
-import { createTarget } from '../../targets/create-target.ts';
-import { checkWindow, withTargetOptions, type TargetArgs } from '../common-options.ts';
+import { createProfileTarget } from '../../targets/create-target.ts';
+import { checkWindow, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { runHandler } from '../run-handler.ts';
 
 interface InfoArgs extends TargetArgs {
@@ -43,8 +43,9 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       .option('stats', { type: 'boolean', default: false, describe: 'also print the device statistics' })
       .example('$0 info --target sim', 'handshake with the host simulator') as unknown as Argv<InfoArgs>,
   handler: runHandler<InfoArgs>(async (args) => {
-    const target = createTarget({ kind: args.target, firmware: args.firmware, model: args.model });
-    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: args['handshake-timeout'] }, async (s) => {
+    const profile = profileFromArgs(args);
+    const target = createProfileTarget(profile);
+    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
       const stats = args.stats ? await s.stats() : undefined;
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ target: target.description, info: s.info, stats }, null, 2)}\n`);

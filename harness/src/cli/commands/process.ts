@@ -10,8 +10,8 @@ import { summarize } from '../../core/percentiles.ts';
 import { readWav, requireMono16, writeWav } from '../../dsp/wav.ts';
 import { withSession } from '../../runner/open-session.ts';
 import { applyParams } from '../../runner/apply-params.ts';
-import { createTarget } from '../../targets/create-target.ts';
-import { checkWindow, parseParams, withTargetOptions, type TargetArgs } from '../common-options.ts';
+import { createProfileTarget } from '../../targets/create-target.ts';
+import { checkWindow, parseParams, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { formatCounter } from '../format-counter.ts';
 import { runHandler } from '../run-handler.ts';
 
@@ -44,9 +44,10 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
     const window = checkWindow(args.window);
     const wav = await readWav(args.input);
     requireMono16(wav, {}, args.input);
-    const target = createTarget({ kind: args.target, firmware: args.firmware, model: args.model });
+    const profile = profileFromArgs(args);
+    const target = createProfileTarget(profile);
     const started = performance.now();
-    const result = await withSession(target, { window, handshakeTimeoutMs: args['handshake-timeout'] }, async (s) => {
+    const result = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
       requireMono16(wav, { rate: s.info.rate }, args.input);
       const applied = await applyParams(s, params);
       await s.reset();

@@ -14,6 +14,7 @@ import { parseShard, selectCases } from '../../runner/plan.ts';
 import { runRegression } from '../../runner/run.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import { newRunId } from '../../runner/run-id.ts';
+import { readParamsFile } from '../../tune/params-file.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { createConsoleReporter } from '../../reporters/console-reporter.ts';
 import { writeReports } from '../../reporters/write-reports.ts';
@@ -68,7 +69,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         window: checkWindow(args.window ?? cfg.defaults.window),
         jobs,
         retries: args.retries ?? cfg.defaults.retries,
-        params: { ...cfg.profile.params, ...parseParams(args.param) },
+        params: { ...cfg.profile.params, ...(args['params-file'] ? (await readParamsFile(args['params-file'])).params : {}), ...parseParams(args.param) },
         baseline,
         command: ['hil', ...process.argv.slice(2)],
         signal: controller.signal,

@@ -184,5 +184,19 @@ describe('targets/qemu/qemu-process', function () {
       await q.stop();
       expect(pidAlive(q.pid)).to.equal(false);
     });
+
+    it('stops a hung guest (spinning inside a frame) within the grace periods', async function () {
+      const fw = image('hil-qemu-gain-semihost-fault-hang');
+      if (!existsSync(fw)) this.skip();
+      const q = await launchQemu({ firmware: fw, link: 'semihost', stopGraceMs: 500 });
+      started.push(q);
+      const c = new Collector(q.link);
+      q.link.output.write(session(6));
+      await c.until((fs) => ofType(fs, MsgType.RESULT).length === 3, '3 RESULTs');
+      const t0 = Date.now();
+      await q.stop();
+      expect(Date.now() - t0).to.be.below(3000);
+      expect(pidAlive(q.pid)).to.equal(false);
+    });
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * Bench: the full regression with --jobs 1 and --jobs 2 (by default on QEMU), measured in one run,
+ * and the harness's own CPU cost per audio second from the same runs.
+ *
+ *   npx tsx harness/bench/jobs-scaling.ts [--target qemu|sim|<profile>] [--jobs 1,2] [--repeats 5]
+ *       [--suite smoke,speech,edge] [--model model-s]
+ *
+ * Runs the regression in-process through the runner API (what `hil run --target T --jobs N` runs,
+ * minus writing the report files), alternating the job counts `repeats` times so drift and noise
+ * hit both alike, and takes each job count's fastest run. Scaling = wall(jobs 1) / wall(jobs 2);
+ * goal >= 1.7 on 2 cores. Host cost = CPU seconds of this process (process.cpuUsage: the harness,
+ * not the emulators) / audio seconds streamed x 100 = % of one core at real-time rate; goal < 2 %.
+ * The emulators' CPU (reaped children, from /proc) is reported too: it shows what the cores spent.
+ */
+import os from 'node:os';
+
+import { loadConfig } from '../src/config/load-config.ts';
+import { resolveConfig } from '../src/config/resolve-config.ts';
+import type { RunReport } from '../src/core/results.ts';
+import { runRegression } from '../src/runner/run.ts';
+import { loadSuites } from '../src/runner/suites.ts';
+import { benchEnvironment, childCpuSeconds, cpuSecondsSince, finish, fixed, flagList, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
+
+export const GOAL_SCALING = 1.7;
+export const GOAL_HOST_CPU_PERCENT = 2;
+
+export interface ScalingRun {
+  readonly jobs: number;
+  readonly repeat: number;
+  readonly wallSeconds: number;
+  readonly audioSeconds: number;
+  readonly cases: number;
+  readonly status: RunReport['status'];
+  readonly summary: RunReport['summary'];
+  /** Harness process CPU seconds (user + system). */
+  readonly hostCpuSeconds: number;
+  /** Emulator/simulator CPU seconds (children reaped during the run), null if unknown. */
+  readonly targetCpuSeconds: number | null;
+  readonly hostCpuPercentOfRealTime: number;
+  readonly realTimeFactor: number;
+}
+
+export async function runJobsScaling(argv: readonly string[] = []): Promise<BenchOutcome> {
+  const f = parseFlags(argv);
+  const targetName = flagString(f, 'target', 'qemu');
+  const jobsList = flagList(f, 'jobs', [1, 2]);
+  const repeats = flagNumber(f, 'repeats', 5);
+  const model = flagString(f, 'model', 'model-s');
+  const cfgFile = loadConfig(undefined);
+  const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: targetName, model });
+  const suiteNames = f.has('suite') ? flagString(f, 'suite', '').split(',') : [...cfg.defaults.suites];
+  const suites = await loadSuites(cfg.defaults.vectorsDir, suiteNames);
+  const cases = suites.flatMap((s) => s.cases);
+  const runs: ScalingRun[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const jobs of jobsList) {
+      const child0 = childCpuSeconds();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const { report } = await runRegression({
+        runId: `bench-jobs-${jobs}-${r}`,
+        profile: cfg.profile,
+        cases,
+        selection: { suites: suites.map((s) => s.name), tags: [], grep: null, shard: null, jobs },
+        window: cfg.defaults.window,
+        jobs,
+        retries: cfg.defaults.retries,
+        params: { ...cfg.profile.params },
+        baseline: null,
+        command: ['bench', 'jobs-scaling', `--target=${targetName}`, `--jobs=${jobs}`],
+      });
+      const wallSeconds = (performance.now() - t0) / 1000;
+      const hostCpuSeconds = cpuSecondsSince(cpu0);
+      const child1 = childCpuSeconds();
+      const audioSeconds = report.cases.reduce((s, c) => s + c.audioSeconds, 0);
+      runs.push({
+        jobs,
+        repeat: r,
+        wallSeconds,
+        audioSeconds,
+        cases: report.cases.length,
+        status: report.status,
+        summary: report.summary,
+        hostCpuSeconds,
+        targetCpuSeconds: child0 === null || child1 === null ? null : child1 - child0,
+        hostCpuPercentOfRealTime: audioSeconds > 0 ? (hostCpuSeconds / audioSeconds) * 100 : NaN,
+        realTimeFactor: audioSeconds / wallSeconds,
+      });
+    }
+  }
+  const best = new Map<number, ScalingRun>();
+  for (const run of runs) {
+    const b = best.get(run.jobs);
+    if (!b || run.wallSeconds < b.wallSeconds) best.set(run.jobs, run);
+  }
+  const base = best.get(Math.min(...jobsList));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const rows = jobsList.map((jobs) => {
+    const b = best.get(jobs)!;
+    const all = runs.filter((x) => x.jobs === jobs);
+    return [
+      jobs,
+      all.map((x) => fixed(x.wallSeconds, 2)).join(' / '),
+      fixed(b.wallSeconds, 2),
+      `${fixed(base ? base.wallSeconds / b.wallSeconds : NaN, 2)}x`,
+      `${fixed(b.realTimeFactor, 1)}x`,
+      fixed(median(all.map((x) => x.hostCpuSeconds)), 2),
+      fixed(median(all.map((x) => x.targetCpuSeconds ?? NaN)), 2),
+      fixed(median(all.map((x) => x.hostCpuPercentOfRealTime)), 2),
+      `${b.summary.passed}/${b.summary.failed}/${b.summary.error}`,
+    ];
+  });
+  const one = best.get(1);
+  const two = best.get(2);
+  const scaling = one && two ? one.wallSeconds / two.wallSeconds : null;
+  const medianWall = (jobs: number) => median(runs.filter((x) => x.jobs === jobs).map((x) => x.wallSeconds));
+  const medianScaling = one && two ? medianWall(1) / medianWall(2) : null;
+  const hostPct = median(runs.map((x) => x.hostCpuPercentOfRealTime));
+  // What the cores allow: a jobs-2 run cannot be shorter than its CPU time (harness + targets)
+  // spread over min(2, cores) cores, so wall(jobs 1) / that bounds the speed-up.
+  const cpus = os.availableParallelism?.() ?? os.cpus().length;
+  const twos = runs.filter((x) => x.jobs === 2);
+  const cpu2 = twos.length > 0 && twos.every((x) => x.targetCpuSeconds !== null) ? median(twos.map((x) => x.hostCpuSeconds + x.targetCpuSeconds!)) : null;
+  const ceiling = one && cpu2 !== null ? one.wallSeconds / (cpu2 / Math.min(2, cpus)) : null;
+  const statuses = [...new Set(runs.map((x) => x.status))];
+  const audio = runs[0]?.audioSeconds ?? 0;
+  const text = [
+    `## Jobs scaling and host cost: full regression (${suiteNames.join(', ')}: ${cases.length} cases, ${audio.toFixed(1)} s of audio) on --target ${targetName}, ${cpus} CPUs`,
+    '',
+    table(
+      ['jobs', 'wall s (each run)', 'best wall s', 'speed-up', 'x real time', 'harness CPU s', 'target CPU s', 'harness CPU % of RT', 'pass/fail/error'],
+      rows,
+    ),
+    '',
+    `Runs alternate job counts (${repeats} each); speed-up compares the fastest run of each. CPU columns are medians.`,
+    ceiling === null
+      ? ''
+      : `CPU-bound ceiling: a jobs-2 run needs ${fixed(cpu2, 2)} CPU s (harness + targets) on ${Math.min(2, cpus)} cores, ` +
+        `so the speed-up over the best jobs-1 run can be at most ${fixed(ceiling, 2)}x on this machine.`,
+    statuses.some((s) => s !== 'passed')
+      ? `Note: run status ${statuses.join(', ')} (cases that error or fail are still streamed in full; errors such as missing goldens skip only the comparison).`
+      : 'All cases passed in every run.',
+  ].join('\n');
+  const goals: Goal[] = [
+    {
+      goal: `--jobs 2 >= ${GOAL_SCALING}x faster than --jobs 1 on ${targetName}`,
+      met: scaling === null ? null : scaling >= GOAL_SCALING,
+      detail:
+        scaling === null
+          ? 'jobs 1 and 2 not both measured'
+          : `${scaling.toFixed(2)}x best-of-${repeats} (median ${fixed(medianScaling, 2)}x) on ${cpus} CPUs; CPU-bound ceiling ${fixed(ceiling, 2)}x`,
+    },
+    {
+      goal: `harness CPU < ${GOAL_HOST_CPU_PERCENT} % of one core at real-time rate`,
+      met: Number.isFinite(hostPct) ? hostPct < GOAL_HOST_CPU_PERCENT : null,
+      detail: `${fixed(hostPct, 2)} % (median over ${runs.length} runs: harness CPU s / audio s x 100)`,
+    },
+  ];
+  return {
+    name: 'jobs-scaling',
+    json: { environment: benchEnvironment(), target: targetName, profile: cfg.profile.name, firmware: cfg.profile.firmware, suites: suiteNames, cases: cases.length, audioSeconds: audio, repeats, runs, scaling, medianScaling, cpuBoundCeiling: ceiling, hostCpuPercentOfRealTime: hostPct },
+    text,
+    goals,
+  };
+}
+
+if (isMain(import.meta.url)) await finish(await runJobsScaling(process.argv.slice(2)));
