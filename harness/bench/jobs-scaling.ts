@@ -3,7 +3,10 @@
  * and the harness's own CPU cost per audio second from the same runs.
  *
  *   npx tsx harness/bench/jobs-scaling.ts [--target qemu|sim|<profile>] [--jobs 1,2] [--repeats 5]
- *       [--suite smoke,speech,edge] [--model model-s]
+ *       [--rounds 4] [--suite smoke,speech,edge] [--model model-s]
+ *
+ * `--rounds N` streams the regression N times per run (default 4): one pass takes ~2.5 s on QEMU,
+ * which would mostly measure start-up and the last case's tail rather than the parallel part.
  *
  * Runs the regression in-process through the runner API (what `hil run --target T --jobs N` runs,
  * minus writing the report files), alternating the job counts `repeats` times so drift and noise
@@ -50,7 +53,13 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
   const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: targetName, model });
   const suiteNames = f.has('suite') ? flagString(f, 'suite', '').split(',') : [...cfg.defaults.suites];
   const suites = await loadSuites(cfg.defaults.vectorsDir, suiteNames);
-  const cases = suites.flatMap((s) => s.cases);
+  // The full regression streams in ~2.5 s on QEMU, so one pass would mostly time QEMU start-up
+  // and the longest case's tail: each run streams the regression `rounds` times (case ids
+  // suffixed #2, #3, ... so results stay distinct), on the same target instances.
+  const rounds = flagNumber(f, 'rounds', 4);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs an integer >= 1');
+  const once = suites.flatMap((s) => s.cases);
+  const cases = Array.from({ length: rounds }, (_, k) => once.map((c) => (k === 0 ? c : { ...c, id: `${c.id}#${k + 1}` }))).flat();
   const runs: ScalingRun[] = [];
   for (let r = 0; r < repeats; r++) {
     for (const jobs of jobsList) {
@@ -125,7 +134,7 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
   const statuses = [...new Set(runs.map((x) => x.status))];
   const audio = runs[0]?.audioSeconds ?? 0;
   const text = [
-    `## Jobs scaling and host cost: full regression (${suiteNames.join(', ')}: ${cases.length} cases, ${audio.toFixed(1)} s of audio) on --target ${targetName}, ${cpus} CPUs`,
+    `## Jobs scaling and host cost: full regression (${suiteNames.join(', ')}: ${once.length} cases${rounds > 1 ? ` x ${rounds} rounds = ${cases.length}` : ''}, ${audio.toFixed(1)} s of audio per run) on --target ${targetName}, ${cpus} CPUs`,
     '',
     table(
       ['jobs', 'wall s (each run)', 'best wall s', 'speed-up', 'x real time', 'harness CPU s', 'target CPU s', 'harness CPU % of RT', 'pass/fail/error'],
@@ -158,7 +167,7 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
   ];
   return {
     name: 'jobs-scaling',
-    json: { environment: benchEnvironment(), target: targetName, profile: cfg.profile.name, firmware: cfg.profile.firmware, suites: suiteNames, cases: cases.length, audioSeconds: audio, repeats, runs, scaling, medianScaling, cpuBoundCeiling: ceiling, hostCpuPercentOfRealTime: hostPct },
+    json: { environment: benchEnvironment(), target: targetName, profile: cfg.profile.name, firmware: cfg.profile.firmware, suites: suiteNames, cases: cases.length, rounds, audioSeconds: audio, repeats, runs, scaling, medianScaling, cpuBoundCeiling: ceiling, hostCpuPercentOfRealTime: hostPct },
     text,
     goals,
   };

@@ -16,6 +16,7 @@ import { benchEnvironment, finish, flagString, formatGoals, parseFlags, writeBen
 import { runJobsScaling } from './jobs-scaling.ts';
 import { runLinkEfficiency } from './link-efficiency.ts';
 import { runLinkThroughput } from './link-throughput.ts';
+import { runQemuOverhead } from './qemu-overhead.ts';
 
 const flags = parseFlags(process.argv.slice(2));
 const quick = flags.get('quick') === true;
@@ -24,7 +25,8 @@ const target = flagString(flags, 'target', 'qemu');
 const plan: Array<[string, () => Promise<BenchOutcome>]> = [
   ['link-efficiency', () => runLinkEfficiency([])],
   ['link-throughput', () => runLinkThroughput(quick ? ['--budget-s', '2'] : [])],
-  ['jobs-scaling', () => runJobsScaling(['--target', target, ...(quick ? ['--repeats', '1'] : [])])],
+  ['qemu-overhead', () => runQemuOverhead(quick ? ['--repeats', '2'] : [])],
+  ['jobs-scaling', () => runJobsScaling(['--target', target, ...(quick ? ['--repeats', '1', '--rounds', '2'] : [])])],
 ];
 
 const t0 = performance.now();

@@ -3,74 +3,41 @@
  * playwright-core): the verdict is visible, the cases table has one row per case, the SVG charts
  * render with a non-zero size, hostile strings stayed text, and the page logs no errors and makes
  * no network request. Saves a screenshot to harness/test/artifacts/failing-report.png.
+ * The run is a synthetic fixture (fixtures/failing-run.ts: every status, hostile strings); the
+ * report of a real failing qemu run is checked in html-report-real-run.test.ts.
  */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 
 import { writeReports, type WrittenReports } from '../src/reporters/write-reports.ts';
 import { failingOutputs, failingRun, HOSTILE } from './fixtures/failing-run.ts';
-
-const CHROMIUM = process.env.HIL_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { ARTIFACTS, chromiumMissing, openInChromium, type OpenedPage } from './helpers/browser.ts';
 
 describe('report.html in headless Chromium (failing run)', function () {
   let tmp: string;
   let written: WrittenReports;
-  let context: BrowserContext;
+  let b: OpenedPage;
   let page: Page;
-  const consoleErrors: string[] = [];
-  const failedRequests: string[] = [];
-  const requests: string[] = [];
-  const dialogs: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // A system package (.ci/install-deps installs it): required in CI, skipped with a note elsewhere.
-      const why = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set HIL_CHROMIUM)`;
-      if (process.env.CI) throw new Error(why);
-      console.warn(`skipping the browser test: ${why}`);
+    const missing = chromiumMissing();
+    if (missing) {
+      console.warn(`skipping the browser test: ${missing}`);
       this.skip();
     }
     tmp = await mkdtemp(path.join(tmpdir(), 'hil-html-'));
     written = await writeReports(failingRun, { reportsDir: path.join(tmp, 'reports'), failedOutputs: failingOutputs() });
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-      offline: true,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    await page.goto(pathToFileURL(written.html).href, { waitUntil: 'load' });
+    b = await openInChromium(written.html, tmp);
+    page = b.page;
   });
 
   after(async () => {
-    await context?.close();
+    await b?.context.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -120,7 +87,7 @@ describe('report.html in headless Chromium (failing run)', function () {
       return { bad: bad.length, handlers };
     })()`);
     expect(live).to.deep.equal({ bad: 0, handlers: 0 });
-    expect(dialogs).to.deep.equal([]);
+    expect(b.dialogs).to.deep.equal([]);
     const text = await page.locator('body').innerText();
     expect(text).to.include(HOSTILE.caseName);
     expect(text).to.include(HOSTILE.deviceLog);
@@ -129,9 +96,9 @@ describe('report.html in headless Chromium (failing run)', function () {
 
   it('logs no console errors and makes no network request', async () => {
     await page.waitForLoadState('networkidle');
-    expect(consoleErrors).to.deep.equal([]);
-    expect(failedRequests).to.deep.equal([]);
-    expect(requests).to.deep.equal([pathToFileURL(written.html).href]);
+    expect(b.consoleErrors).to.deep.equal([]);
+    expect(b.failedRequests).to.deep.equal([]);
+    expect(b.requests).to.deep.equal([pathToFileURL(written.html).href]);
   });
 
   it('writes well-formed JUnit XML (checked by the browser\'s XML parser)', async () => {

@@ -7,6 +7,7 @@
  *                                                        committed file that differs or is missing
  *   npx tsx vectors/tools/gen-vectors.ts --render-speech re-render the clean speech with espeak-ng
  *                                                        (then regenerate everything from it)
+ *   ... --dir DIR                                        work on a copy of vectors/ at DIR instead
  *
  * All synthesis is seeded (SEED below, mixed with each case's name) and uses only deterministic
  * arithmetic (see synth.ts), so every file is reproducible bit for bit. The clean speech is
@@ -45,7 +46,8 @@ const FULL = 32767; // 0 dBFS peak for a sine
 const SIZE_LIMIT = 8 * 1024 * 1024;
 const GENERATED_BY = `npx tsx vectors/tools/gen-vectors.ts (seed ${SEED})`;
 
-const VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The vectors folder: this script's parent, or `--dir DIR` (a copy, e.g. for the tests). */
+let VECTORS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 type Tolerance = { mode: 'bit-exact' } | { mode: 'max-lsb'; maxLsb: number } | { mode: 'snr'; minSnrDb: number };
 
@@ -441,14 +443,24 @@ function mb(n: number): string {
 
 function main(argv: string[]): number {
   const known = new Set(['--check', '--render-speech', '--help']);
-  for (const a of argv) {
-    if (!known.has(a)) {
-      process.stderr.write(`gen-vectors: unknown option ${a} (expected --check, --render-speech)\n`);
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--dir') {
+      const dir = argv[++i];
+      if (dir === undefined || !existsSync(dir)) {
+        process.stderr.write(`gen-vectors: --dir needs an existing folder (got ${dir === undefined ? 'nothing' : JSON.stringify(dir)})\n`);
+        return 2;
+      }
+      VECTORS_DIR = resolve(dir);
+    } else if (!known.has(a)) {
+      process.stderr.write(`gen-vectors: unknown option ${a} (expected --check, --render-speech, --dir DIR)\n`);
       return 2;
-    }
+    } else flags.push(a);
   }
+  argv = flags;
   if (argv.includes('--help')) {
-    process.stdout.write('usage: npx tsx vectors/tools/gen-vectors.ts [--check] [--render-speech]\n');
+    process.stdout.write('usage: npx tsx vectors/tools/gen-vectors.ts [--check] [--render-speech] [--dir DIR]\n');
     return 0;
   }
   const checking = argv.includes('--check');

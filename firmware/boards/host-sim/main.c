@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hil_agent.h"
+#include "hil_corrupt.h"
 #include "hil_port.h"
 
 #ifndef HIL_MODEL
@@ -42,6 +44,9 @@ static hil_model_t sim_model; /* HIL_MODEL with process wrapped for the knobs */
 static unsigned long knob_log_every;       /* HIL_SIM_LOG_EVERY */
 static unsigned long knob_corrupt_rx_every; /* HIL_SIM_CORRUPT_RX_EVERY */
 static unsigned long knob_drop_tx_every;   /* HIL_SIM_DROP_TX_EVERY */
+static int knob_fault_kind;                /* HIL_SIM_FAULT_KIND: 0 off, see sim_fault_kind() */
+static unsigned long knob_fault_at_frame;  /* HIL_SIM_FAULT_AT_FRAME */
+static volatile int sim_silent;            /* fault "silent": every later output dropped */
 
 static const hil_port_identity_t identity = {
     "host-sim", HIL_FW_NAME, HIL_FW_VERSION, HIL_BUILD_ID, 0u, "none",
@@ -69,6 +74,7 @@ void hil_port_write(const uint8_t *buf, size_t n)
     static int at_line_start = 1, dropping = 0;
     static unsigned long tx_lines;
     size_t i, start = 0;
+    if (sim_silent) return;
     if (knob_drop_tx_every == 0u) {
         write_all(buf, n);
         return;
@@ -135,12 +141,46 @@ static size_t fmt_ulong(char *buf, unsigned long v)
     return k;
 }
 
-/** The model's process, plus HIL_SIM_LOG_EVERY's device log line after every N-th frame. */
+/** HIL_SIM_FAULT_KIND: 1 crash (abort(): SIGABRT), 2 hang (blocks forever), 3 exit (status 3),
+ *  4 silent (every later output dropped, input still consumed); 0 unset or unknown. */
+static int sim_fault_kind(void)
+{
+    static const char *const kinds[] = {"crash", "hang", "exit", "silent"};
+    const char *s = getenv("HIL_SIM_FAULT_KIND");
+    int i;
+    if (s == NULL) return 0;
+    for (i = 0; i < 4; i++) {
+        if (strcmp(s, kinds[i]) == 0) return i + 1;
+    }
+    return 0;
+}
+
+/** The configured fault, when frame HIL_SIM_FAULT_AT_FRAME (0-based, since start) is next. */
+static void sim_inject_fault(void)
+{
+    if (knob_fault_kind == 0 || hil_agent_stats(&agent)->frames != knob_fault_at_frame) return;
+    switch (knob_fault_kind) {
+    case 1:
+        abort();
+    case 2:
+        for (;;) pause();
+    case 3:
+        _exit(3);
+    default:
+        sim_silent = 1;
+        break;
+    }
+}
+
+/** The model's process, plus HIL_SIM_LOG_EVERY's device log line after every N-th frame and the
+ *  HIL_SIM_FAULT_* fault injection. */
 static hil_model_status_t sim_process(void *state, const int16_t *in, int16_t *out)
 {
     static unsigned long frames;
     static const char prefix[] = "sim: processed frame ";
-    hil_model_status_t st = HIL_MODEL.process(state, in, out);
+    hil_model_status_t st;
+    sim_inject_fault();
+    st = HIL_MODEL.process(state, in, out);
     if (st == HIL_MODEL_OK && knob_log_every != 0u && ++frames % knob_log_every == 0u) {
         char line[sizeof prefix + 24];
         size_t n = sizeof prefix - 1u;
@@ -173,17 +213,26 @@ static void corrupt_rx(uint8_t *buf, size_t n)
 int main(void)
 {
     static uint8_t buf[4096];
+    const hil_model_t *model = &sim_model;
     knob_log_every = env_count("HIL_SIM_LOG_EVERY");
     knob_corrupt_rx_every = env_count("HIL_SIM_CORRUPT_RX_EVERY");
     knob_drop_tx_every = env_count("HIL_SIM_DROP_TX_EVERY");
+    knob_fault_kind = sim_fault_kind();
+    knob_fault_at_frame = env_count("HIL_SIM_FAULT_AT_FRAME");
 
     sim_model = HIL_MODEL;
     sim_model.process = sim_process;
-    if (hil_agent_init(&agent, &sim_model, model_state, sizeof model_state) != 0) {
+#ifdef HIL_CORRUPT_FROM_FRAME
+    model = hil_corrupt_wrap(model);
+#endif
+    if (hil_agent_init(&agent, model, model_state, sizeof model_state) != 0) {
         hil_agent_log("host-sim: model does not fit the agent (state or hop too large)");
         return 1;
     }
     hil_agent_boot(&agent, "power-on");
+#ifdef HIL_CORRUPT_FROM_FRAME
+    hil_agent_log("host-sim: " HIL_CORRUPT_NOTE);
+#endif
     for (;;) {
         ssize_t r = read(0, buf, sizeof buf);
         if (r == 0) return 0; /* EOF */

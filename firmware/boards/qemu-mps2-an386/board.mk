@@ -4,7 +4,9 @@
 #   $(BUILD)/qemu/hil-qemu-<model>-<link>.elf          link = semihost | uart
 # and, for the models in $(QB_FAULT_MODELS), fault-injection images
 #   $(BUILD)/qemu/hil-qemu-<model>-semihost-fault-<kind>.elf   (kinds: $(QB_FAULT_KINDS))
-# that fault when frame $(HIL_FAULT_AT_FRAME) (0-based) is about to be processed.
+# that fault when frame $(HIL_FAULT_AT_FRAME) (0-based) is about to be processed, and for the
+# models in $(CORRUPT_MODELS) a deliberately wrong image (see ../../Makefile, agent/hil_corrupt.h)
+#   $(BUILD)/qemu/hil-qemu-<model>-semihost-$(CORRUPT_SUFFIX).elf
 #
 #   make qemu                       the images above (also part of `make all`)
 #   make qemu-fault HIL_FAULT_KIND=busfault HIL_FAULT_AT_FRAME=10 [QB_FAULT_LINK=uart]
@@ -56,6 +58,14 @@ QB_FAULT_IMAGES :=
 $(foreach m,$(MODEL),$(foreach l,$(QB_LINKS),\
 	$(eval $(call QB_image_template,$(m),$(l),hil-qemu-$(m)-$(l),))\
 	$(eval QB_IMAGES += $(BUILD)/qemu/hil-qemu-$(m)-$(l).elf)))
+$(foreach m,$(CORRUPT_MODELS),\
+	$(eval $(call QB_image_template,$(m),semihost,hil-qemu-$(m)-semihost-$(CORRUPT_SUFFIX),$(CORRUPT_DEFS)))\
+	$(eval QB_IMAGES += $(BUILD)/qemu/hil-qemu-$(m)-semihost-$(CORRUPT_SUFFIX).elf))
+# Build variants a model fragment asks for: QB_VARIANTS_<model> := <name>... and
+# QB_VARIANT_DEFS_<model>_<name> := -D... give $(BUILD)/qemu/hil-qemu-<model>-<name>-semihost.elf.
+$(foreach m,$(MODEL),$(foreach v,$(QB_VARIANTS_$(m)),\
+	$(eval $(call QB_image_template,$(m),semihost,hil-qemu-$(m)-$(v)-semihost,$(QB_VARIANT_DEFS_$(m)_$(v))))\
+	$(eval QB_IMAGES += $(BUILD)/qemu/hil-qemu-$(m)-$(v)-semihost.elf)))
 $(foreach m,$(QB_FAULT_MODELS),$(foreach k,$(QB_FAULT_KINDS),\
 	$(eval $(call QB_image_template,$(m),semihost,hil-qemu-$(m)-semihost-fault-$(k),\
 		-DHIL_FAULT_AT_FRAME=$(HIL_FAULT_AT_FRAME) -DHIL_FAULT_KIND=$(k)))\

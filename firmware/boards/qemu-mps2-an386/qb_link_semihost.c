@@ -11,8 +11,16 @@
  *
  * SYS_READ returns as soon as some input is available (it does not wait to fill the buffer), and
  * reports end of input when the host closes stdin: the image then exits QEMU with QB_EXIT_EOF.
+ *
+ * Output is buffered per line: every semihosting call is a trap that QEMU serves with a host
+ * write(), and the agent hands over a RESULT line in 128-byte chunks, so writing each chunk
+ * costs four calls per frame where one does. The buffer is flushed at every '\n' (each protocol
+ * and log line ends with one), when full, before blocking in SYS_READ and before halting, so no
+ * byte ever waits for more output.
  */
 #include "qb_board.h"
+
+#include <string.h>
 
 #define QB_SYS_OPEN 0x01u
 #define QB_SYS_WRITE 0x05u
@@ -24,6 +32,8 @@ const char qb_link_name[] = "semihost";
 
 static int32_t qb_tt_in = -1;
 static int32_t qb_tt_out = -1;
+static uint8_t qb_tx[512]; /**< pending output (at most one line of the agent's, usually) */
+static size_t qb_tx_len;
 
 /** SYS_OPEN(":tt", mode). */
 static int32_t qb_open_tt(uint32_t mode)
@@ -39,18 +49,8 @@ void qb_link_init(void)
     qb_tt_out = qb_open_tt(QB_OPEN_MODE_W);
 }
 
-size_t qb_link_read(uint8_t *buf, size_t cap)
-{
-    const uint32_t block[3] = {(uint32_t)qb_tt_in, (uint32_t)(uintptr_t)buf, (uint32_t)cap};
-    const int32_t not_read = qb_semihost_call(QB_SYS_READ, block);
-    size_t n;
-    if (not_read < 0 || (uint32_t)not_read > cap) qb_semihost_exit(QB_EXIT_LINK);
-    n = cap - (size_t)not_read;
-    if (n == 0u) qb_semihost_exit(QB_EXIT_EOF); /* host closed stdin */
-    return n;
-}
-
-void qb_link_write(const uint8_t *buf, size_t n)
+/** SYS_WRITE all n bytes (returns early if the host's stdout is gone). */
+static void qb_write_all(const uint8_t *buf, size_t n)
 {
     while (n > 0u) {
         const uint32_t block[3] = {(uint32_t)qb_tt_out, (uint32_t)(uintptr_t)buf, (uint32_t)n};
@@ -63,7 +63,43 @@ void qb_link_write(const uint8_t *buf, size_t n)
     }
 }
 
+static void qb_tx_flush(void)
+{
+    const size_t n = qb_tx_len;
+    qb_tx_len = 0u; /* first: a fault inside the write must not send the bytes twice */
+    qb_write_all(qb_tx, n);
+}
+
+size_t qb_link_read(uint8_t *buf, size_t cap)
+{
+    const uint32_t block[3] = {(uint32_t)qb_tt_in, (uint32_t)(uintptr_t)buf, (uint32_t)cap};
+    int32_t not_read;
+    size_t n;
+    qb_tx_flush(); /* about to wait for the host: everything written so far must be out */
+    not_read = qb_semihost_call(QB_SYS_READ, block);
+    if (not_read < 0 || (uint32_t)not_read > cap) qb_semihost_exit(QB_EXIT_LINK);
+    n = cap - (size_t)not_read;
+    if (n == 0u) qb_semihost_exit(QB_EXIT_EOF); /* host closed stdin */
+    return n;
+}
+
+void qb_link_write(const uint8_t *buf, size_t n)
+{
+    while (n > 0u) {
+        const uint8_t *nl = memchr(buf, '\n', n);
+        const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with '\n' */
+        const size_t room = sizeof qb_tx - qb_tx_len;
+        const size_t k = line < room ? line : room;
+        memcpy(qb_tx + qb_tx_len, buf, k);
+        qb_tx_len += k;
+        if ((nl != NULL && k == line) || qb_tx_len == sizeof qb_tx) qb_tx_flush();
+        buf += k;
+        n -= k;
+    }
+}
+
 void qb_link_halt(int32_t code)
 {
+    qb_tx_flush();
     qb_semihost_exit(code);
 }

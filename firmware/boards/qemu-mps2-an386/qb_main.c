@@ -18,10 +18,13 @@
  *         reset          system reset (AIRCR SYSRESETREQ): the image boots again, BOOT
  *                        reason=sysreset
  *         silent         stop answering: every later output is dropped, input still consumed
+ *   HIL_CORRUPT_FROM_FRAME=N, HIL_CORRUPT_SAMPLE=K  deliberately wrong output (hil_corrupt.h):
+ *       sample K of every frame from frame N on (since the last RESET) is off by 1 LSB
  */
 #include <stdint.h>
 
 #include "hil_agent.h"
+#include "hil_corrupt.h"
 #include "hil_port.h"
 #include "qb_board.h"
 
@@ -197,6 +200,9 @@ void qb_main(void)
     qb_model.process = qb_fault_process;
     model = &qb_model;
 #endif
+#ifdef HIL_CORRUPT_FROM_FRAME
+    model = hil_corrupt_wrap(model);
+#endif
     if (hil_agent_init(&qb_agent, model, qb_model_state, sizeof qb_model_state) != 0) {
         hil_agent_log("qemu-mps2-an386: model does not fit the agent (state or hop too large)");
         qb_link_halt(QB_EXIT_FAULT);
@@ -208,6 +214,9 @@ void qb_main(void)
     } else {
         hil_agent_log("qemu-mps2-an386: link=semihost icount_shift=" QB_STR2(QB_ICOUNT_SHIFT) QB_FAULT_NOTE);
     }
+#ifdef HIL_CORRUPT_FROM_FRAME
+    hil_agent_log("qemu-mps2-an386: " HIL_CORRUPT_NOTE);
+#endif
     for (;;) {
         const size_t n = qb_link_read(rx, sizeof rx);
         hil_agent_feed(&qb_agent, rx, n);

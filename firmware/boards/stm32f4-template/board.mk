@@ -3,7 +3,7 @@
 #
 # For every model in $(MODEL) it builds
 #   $(BUILD)/stm32f4/hil-stm32f4-<model>.elf   (+ .bin and .hex for flashers, .map)
-# and prints arm-none-eabi-size. `make stm32f4` builds just these.
+# and prints its flash and RAM use (arm-none-eabi-size). `make stm32f4` builds just these.
 #
 # Variables (the image must match the board and the host profile):
 #   STM32F4_CLOCK=hsi16|pll84   core clock 16 MHz (reset HSI, default) or 84 MHz (PLL from HSI);
@@ -54,7 +54,7 @@ $(BUILD)/stm32f4/hil-stm32f4-$(1).elf: $(SF_SRCS) $(AGENT_SRCS) $(AGENT_HDRS) $(
 		$$(if $$(MODEL_STATE_BYTES_$(1)),-DHIL_MODEL_STATE_BYTES=$$(MODEL_STATE_BYTES_$(1))u) \
 		-DHIL_FW_NAME='"hil-stm32f4-$(1)"' -DHIL_FW_VERSION='"$$(FW_VERSION)"' $$(SF_LDFLAGS) \
 		-Wl$$(sf_comma)-Map$$(sf_comma)$$(@:.elf=.map),$$(filter %.c,$$^) -o $$@)
-	@$$(SF_SIZE) $$@ | tail -n 1
+	@$$(SF_SIZE) $$@ | awk 'NR == 2 { printf "  SIZE %s: flash %d B (text %d + data %d), RAM %d B (data + bss %d, stacks and RX ring included)\n", $$$$6, $$$$1 + $$$$2, $$$$1, $$$$2, $$$$2 + $$$$3, $$$$3 }'
 
 $(BUILD)/stm32f4/hil-stm32f4-$(1).bin: $(BUILD)/stm32f4/hil-stm32f4-$(1).elf
 	$$(SF_OBJCOPY) -O binary $$< $$@

@@ -6,6 +6,8 @@
 #   $(BUILD)/host/test_model_s   C self test (run by `make test`)
 #   model-s-check-weights        regenerate-and-compare check of the generated tables (needs npx)
 #   model-s-cm4-size             compile the model for Cortex-M4 (MS_USE_DSP=1) and print sizes
+#   $(BUILD)/qemu/hil-qemu-model-s-ref-semihost.elf   QEMU image of the portable path (make all)
+#   $(BUILD)/qemu/hil-qemu-model-s-batch.elf          QEMU batch image, no agent (make all)
 
 MODELS += model-s
 MS_DIR := models/model-s
@@ -55,3 +57,26 @@ model-s-cm4-size: $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) $(Q_HDRS)
 	@set -e; for f in $(MODEL_SRCS_model-s); do \
 		$(MS_CM4_CC) $(MS_CM4_FLAGS) -c $$f -o $(BUILD)/cm4/model-s/$$(basename $$f .c).o; done
 	arm-none-eabi-size -t $(BUILD)/cm4/model-s/*.o
+
+# QEMU image of the portable oracle path (MS_USE_DSP=0), built by the qemu board fragment:
+# $(BUILD)/qemu/hil-qemu-model-s-ref-semihost.elf (the DSP path is the reference image).
+QB_VARIANTS_model-s := ref
+QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
+
+# QEMU batch image (harness/bench/qemu-overhead.ts): model S on the qemu-mps2-an386 board start-up
+# with no agent and no link traffic; it reads its input from PSRAM (see tools/ms_qemu_batch.c).
+# Flags come from the board fragment (QB_CFLAGS, QB_LDFLAGS: expanded when the recipe runs).
+MSQB_BOARD := boards/qemu-mps2-an386
+MSQB_SRCS := $(MS_DIR)/tools/ms_qemu_batch.c $(MSQB_BOARD)/qb_startup.c $(MSQB_BOARD)/qb_counter.c \
+	$(MSQB_BOARD)/qb_fault.c $(MSQB_BOARD)/qb_semihost.c $(MSQB_BOARD)/qb_link_semihost.c
+MSQB_ARM_CC ?= arm-none-eabi-gcc
+$(BUILD)/qemu/hil-qemu-model-s-batch.elf: $(MSQB_SRCS) $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) \
+		$(Q_HDRS) $(AGENT_HDRS) $(MSQB_BOARD)/qb_board.h $(MSQB_BOARD)/mps2_an386.ld \
+		$(MSQB_BOARD)/board.mk $(MS_DIR)/model.mk
+	@mkdir -p $(@D)
+	@echo "  CC $@"
+	@$(MSQB_ARM_CC) $(QB_CFLAGS) $(FW_INC) -I$(MSQB_BOARD) $(MODEL_INC_model-s) $(QB_LDFLAGS) \
+		$(filter %.c,$^) -o $@
+ifneq ($(shell command -v $(MSQB_ARM_CC) 2>/dev/null),)
+ALL_TARGETS += $(BUILD)/qemu/hil-qemu-model-s-batch.elf
+endif

@@ -9,11 +9,28 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ms_config.h"
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #define MS_SMLALD_NATIVE 1
 #else
 #define MS_SMLALD_NATIVE 0
+#endif
+
+/** The dot-product path this build runs, as the model descriptor reports it (INFO model_desc), so
+ *  that a run can show which path produced its outputs. */
+#if MS_BOTH_PATHS
+#define MS_DOT_PATH_NAME "ref and dsp (run-time choice), dsp " MS_SMLALD_KIND
+#elif MS_USE_DSP
+#define MS_DOT_PATH_NAME "dsp " MS_SMLALD_KIND
+#else
+#define MS_DOT_PATH_NAME "ref (portable int64 C)"
+#endif
+#if MS_SMLALD_NATIVE
+#define MS_SMLALD_KIND "(SMLALD instruction)"
+#else
+#define MS_SMLALD_KIND "(portable SMLALD emulation)"
 #endif
 
 /** Low signed halfword of a packed pair (bits 15..0). */

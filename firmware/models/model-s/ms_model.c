@@ -23,6 +23,7 @@
 
 #include "hil_q.h"
 #include "ms_fft.h"
+#include "ms_intrin.h"
 #include "ms_tables.h"
 #include "ms_weights.h"
 
@@ -324,7 +325,7 @@ static hil_model_status_t glue_get(const void *state, uint16_t id, int32_t *valu
 const hil_model_t ms_model = {
     "model-s",
     "0.1.0",
-    "STFT + GRU band-gain speech enhancer, int16, untrained (seeded weights)",
+    "STFT + GRU band-gain speech enhancer, int16, untrained (seeded weights), dot path " MS_DOT_PATH_NAME,
     MS_WEIGHTS_HASH,
     MS_SAMPLE_RATE,
     MS_HOP,

@@ -14,11 +14,20 @@ export interface ResourceInput {
 
 export function checkResources(r: ResourceInput): ResourceVerdict {
   const flash = r.sizes?.flash ?? null;
-  const ram = r.sizes ? r.sizes.ram + (r.stackHwm ?? 0) : null;
+  // With a measured high-water mark, RAM = static data + bss outside the stack reservation + the
+  // stack actually used; without one, the whole reservation counts.
+  const stacks = r.sizes?.stacks ?? 0;
+  const ram = r.sizes ? (r.stackHwm !== null ? r.sizes.ram - stacks + r.stackHwm : r.sizes.ram) : null;
   const problems: string[] = [];
   const notes: string[] = [];
   if (flash !== null) notes.push(`flash ${flash} B${r.flashBudget !== null ? ` of ${r.flashBudget} B` : ''}`);
-  if (ram !== null) notes.push(`RAM ${ram} B (data+bss ${r.sizes!.ram} B + stack high-water ${r.stackHwm ?? 'unknown'})${r.ramBudget !== null ? ` of ${r.ramBudget} B` : ''}`);
+  if (ram !== null) {
+    const parts =
+      r.stackHwm !== null
+        ? `data+bss ${r.sizes!.ram - stacks} B + stack high-water ${r.stackHwm} B${stacks ? ` of ${stacks} B reserved` : ''}`
+        : `data+bss ${r.sizes!.ram} B, stack reservation included; stack high-water unknown`;
+    notes.push(`RAM ${ram} B (${parts})${r.ramBudget !== null ? ` of ${r.ramBudget} B` : ''}`);
+  }
   if (flash !== null && r.flashBudget !== null && flash > r.flashBudget) problems.push(`flash ${flash} B exceeds the ${r.flashBudget} B budget`);
   if (ram !== null && r.ramBudget !== null && ram > r.ramBudget) problems.push(`RAM ${ram} B exceeds the ${r.ramBudget} B budget`);
   const checked = (flash !== null && r.flashBudget !== null) || (ram !== null && r.ramBudget !== null);

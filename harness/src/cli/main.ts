@@ -4,11 +4,13 @@ import { hideBin } from 'yargs/helpers';
 
 import { infoCommand } from './commands/info.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { flashCommand } from './commands/flash.ts';
 import { goldenCommand } from './commands/golden.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { processCommand } from './commands/process.ts';
 import { runCommand } from './commands/run.ts';
 import { tuneCommand } from './commands/tune.ts';
+import { virtualBoardCommand } from './commands/virtual-board.ts';
 import { EXIT } from './run-handler.ts';
 
 await yargs(hideBin(process.argv))
@@ -21,6 +23,8 @@ await yargs(hideBin(process.argv))
   .command(mergeCommand)
   .command(doctorCommand)
   .command(tuneCommand)
+  .command(flashCommand)
+  .command(virtualBoardCommand)
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
   .recommendCommands()

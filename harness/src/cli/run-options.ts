@@ -1,9 +1,12 @@
 /** Options of `hil run` (and the runs `hil golden` shares). */
 import type { Argv } from 'yargs';
 
+import { HarnessError } from '../core/errors.ts';
 import { TARGET_KINDS } from '../targets/target.ts';
+import { FAULT_KINDS } from '../transport/faulty-link.ts';
+import type { FaultArgs } from './fault-options.ts';
 
-export interface RunArgs {
+export interface RunArgs extends FaultArgs {
   target?: string;
   config?: string;
   firmware?: string;
@@ -49,5 +52,30 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('required-margin', { type: 'number', describe: 'required real-time margin as a fraction, e.g. 0.1' })
     .option('link', { choices: ['semihost', 'uart'] as const, describe: 'qemu link: semihosting over stdio (fast) or UART on a pty' })
     .option('port', { type: 'string', describe: 'board serial port path (overrides the profile)' })
-    .option('baud', { type: 'number', describe: 'board baud rate' }) as Argv<T & RunArgs>;
+    .option('baud', { type: 'number', describe: 'board baud rate' })
+    .option('fault-rate', { type: 'number', describe: 'soak run: inject seeded link faults with this per-byte probability in both directions, e.g. 1e-3' })
+    .option('fault-seed', { type: 'number', describe: 'seed of --fault-rate (default 1; the same seed injects the same faults)' })
+    .option('fault-kinds', { type: 'string', describe: `faults to draw from, comma-separated (default all: ${FAULT_KINDS.join(',')})` }) as Argv<T & RunArgs>;
+}
+
+/** Numeric run options, checked like the same keys of hil.config.json (hil-config.schema.json). */
+const NUMERIC: ReadonlyArray<{ key: keyof RunArgs; integer: boolean; min: number; max: number; exclusiveMin?: boolean; expected: string }> = [
+  { key: 'jobs', integer: true, min: 1, max: 64, expected: 'an integer from 1 to 64' },
+  { key: 'retries', integer: true, min: 0, max: 10, expected: 'an integer from 0 to 10' },
+  { key: 'clock', integer: false, min: 0, max: Number.MAX_VALUE, expected: 'a clock in Hz >= 0, e.g. 100e6' },
+  { key: 'cpi', integer: false, min: 0, max: Number.MAX_VALUE, exclusiveMin: true, expected: 'a number > 0, e.g. 1.25' },
+  { key: 'required-margin', integer: false, min: 0, max: 1, expected: 'a fraction from 0 to 1, e.g. 0.1' },
+  { key: 'baseline-threshold', integer: false, min: 0, max: Number.MAX_VALUE, expected: 'a fraction >= 0, e.g. 0.05' },
+  { key: 'baud', integer: true, min: 300, max: 12_000_000, expected: 'an integer from 300 to 12000000' },
+];
+
+/** Refuse out-of-range or non-numeric run options with one line naming the option and value. */
+export function checkRunNumbers(a: RunArgs): void {
+  for (const n of NUMERIC) {
+    const v = a[n.key];
+    if (v === undefined) continue;
+    const ok = typeof v === 'number' && Number.isFinite(v) && (!n.integer || Number.isInteger(v)) && (n.exclusiveMin ? v > n.min : v >= n.min) && v <= n.max;
+    const shown = typeof v === 'number' && Number.isNaN(v) ? ': not a number;' : ` ${String(v)}:`;
+    if (!ok) throw new HarnessError('USAGE', `--${n.key}${shown} expected ${n.expected}`, { key: n.key });
+  }
 }

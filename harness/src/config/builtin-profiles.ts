@@ -26,9 +26,17 @@ const common = {
   baudRate: 921600,
   flasher: { type: 'none' as const },
   reset: 'protocol' as const,
+  counter: null,
+  enumerationTimeoutMs: 10_000,
+  resetPulseMs: 100,
   handshakeTimeoutMs: 5000,
   params: {},
 };
+
+/** The reference QEMU image of `model` for `link` (firmware/build/qemu/hil-qemu-<model>-<link>.elf). */
+export function builtinQemuImage(model = DEFAULT_MODEL, link: 'semihost' | 'uart' = 'semihost'): string {
+  return path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-${link}.elf`);
+}
 
 export function builtinProfile(kind: TargetKind, name: string = kind, model = DEFAULT_MODEL): TargetProfile {
   switch (kind) {
@@ -51,7 +59,7 @@ export function builtinProfile(kind: TargetKind, name: string = kind, model = DE
         name,
         kind,
         description: 'QEMU mps2-an386 (Cortex-M4), semihosting link, instruction counts from -icount',
-        firmware: path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-semihost.elf`),
+        firmware: builtinQemuImage(model, 'semihost'),
         clockHz: DEFAULT_QEMU_CLOCK_HZ,
         cpi: DEFAULT_CPI,
         requiredMargin: 0.1,

@@ -1,14 +1,27 @@
 /** Types of hil.config.json (mirrors hil-config.schema.json) and of the resolved configuration. */
-import type { TargetKind } from '../targets/target.ts';
+import type { CounterSource, TargetKind } from '../targets/target.ts';
 
 export type LinkKind = 'semihost' | 'uart';
 export type ResetMethod = 'protocol' | 'dtr' | 'rts' | 'flasher' | 'none';
 
 export interface FlasherConfig {
   readonly type: 'gdb' | 'command' | 'none';
+  /** gdb: GDB server address (`host:port`, or a serial device for a Black Magic Probe). */
   readonly server?: string;
+  /** gdb: executable (default: gdb-multiarch, else arm-none-eabi-gdb). */
   readonly gdb?: string;
+  /** gdb: `target extended-remote` instead of `target remote`. */
+  readonly extendedRemote?: boolean;
+  /** gdb: commands after connecting, before `load` (e.g. `monitor reset halt`). */
+  readonly beforeLoad?: readonly string[];
+  /** gdb: commands that reset the target (default `monitor reset`; QEMU: `monitor system_reset`). */
+  readonly resetCommands?: readonly string[];
+  /** gdb: compare the loaded sections with the ELF (default true). */
+  readonly verify?: boolean;
+  /** command: argv template with {elf} {bin} {hex} {port} {baud}. */
   readonly argv?: readonly string[];
+  /** command: argv template that resets the board (reset method `flasher`). */
+  readonly resetArgv?: readonly string[];
   readonly timeoutMs?: number;
 }
 
@@ -33,6 +46,12 @@ export interface TargetProfileFile {
   readonly baudRate?: number;
   readonly flasher?: FlasherConfig;
   readonly reset?: ResetMethod;
+  /** board: the counter source the firmware must report in its handshake. */
+  readonly counter?: CounterSource;
+  /** board: how long to wait for the serial port to (re)appear and open, e.g. after a flash. */
+  readonly enumerationTimeoutMs?: number;
+  /** board: length of the DTR/RTS reset pulse. */
+  readonly resetPulseMs?: number;
   readonly handshakeTimeoutMs?: number;
   readonly params?: Readonly<Record<string, number>>;
 }
@@ -76,6 +95,10 @@ export interface TargetProfile {
   readonly baudRate: number;
   readonly flasher: FlasherConfig;
   readonly reset: ResetMethod;
+  /** Counter source the device must report (null: whatever it reports). */
+  readonly counter: CounterSource | null;
+  readonly enumerationTimeoutMs: number;
+  readonly resetPulseMs: number;
   readonly handshakeTimeoutMs: number;
   readonly params: Readonly<Record<string, number>>;
 }

@@ -59,6 +59,16 @@ describe('configuration', () => {
     expect(resolveConfig(file, '/proj/hil.config.json', { target: 'lab', clockHz: 1e6 }).profile.clockHz).to.equal(1e6);
   });
 
+  it('qemu: --link picks the image built for that link, an image name implies its link', () => {
+    const uart = resolveConfig(null, null, { target: 'qemu', link: 'uart' }).profile;
+    expect(uart.link).to.equal('uart');
+    expect(path.basename(uart.firmware)).to.equal('hil-qemu-model-s-uart.elf');
+    expect(path.basename(resolveConfig(null, null, { target: 'qemu', model: 'gain' }).profile.firmware)).to.equal('hil-qemu-gain-semihost.elf');
+    expect(resolveConfig(null, null, { target: 'qemu', firmware: '/x/hil-qemu-gain-uart.elf' }).profile.link).to.equal('uart');
+    expect(resolveConfig(null, null, { target: 'qemu', firmware: '/x/my.elf' }).profile.link).to.equal('semihost');
+    expect(resolveConfig(null, null, { target: 'qemu', firmware: '/x/hil-qemu-gain-uart.elf', link: 'semihost' }).profile.link).to.equal('semihost');
+  });
+
   it('refuses an unknown target name, listing the known ones', () => {
     expect(() => resolveConfig(null, null, { target: 'bench7' })).to.throw(/--target bench7: no such target profile \(known: sim, qemu, board\)/);
   });

@@ -40,6 +40,7 @@ export function loadConfig(explicit: string | undefined, cwd = process.cwd()): {
   } catch (e) {
     throw new HarnessError('CONFIG', `${p}: cannot read: ${(e as Error).message}`, { file: p });
   }
-  const shown = path.relative(cwd, p) || p;
+  const rel = path.relative(cwd, p);
+  const shown = rel && !rel.startsWith('..') ? rel : p;
   return { file: validateConfig(parseJsonFile(text, shown), shown), path: p };
 }

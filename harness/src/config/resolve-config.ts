@@ -7,7 +7,8 @@ import path from 'node:path';
 import { HarnessError } from '../core/errors.ts';
 import { REPORTS_DIR, VECTORS_DIR } from '../core/paths.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
-import { builtinProfile } from './builtin-profiles.ts';
+import { linkFromImageName } from '../targets/qemu/qemu-target.ts';
+import { builtinProfile, builtinQemuImage } from './builtin-profiles.ts';
 import type { HilConfigFile, LinkKind, TargetProfile } from './config-types.ts';
 
 export interface CliOverrides {
@@ -56,20 +57,27 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
   const kind: TargetKind = fromFile?.kind ?? (name as TargetKind);
   const base = builtinProfile(kind, name, cli.model);
   const f = fromFile ?? { kind };
+  const firmware = cli.firmware ? path.resolve(cli.firmware) : f.firmware ? abs(f.firmware) : null;
+  // QEMU images are built per link: an explicit link picks the built-in image for it, an explicit
+  // image without a link implies the link it was built for (`...-uart.elf` -> uart).
+  const link = cli.link ?? f.link ?? (kind === 'qemu' && firmware ? linkFromImageName(firmware) : base.link);
   const profile: TargetProfile = {
     ...base,
     description: f.description ?? base.description,
-    firmware: cli.firmware ? path.resolve(cli.firmware) : f.firmware ? abs(f.firmware) : base.firmware,
+    firmware: firmware ?? (kind === 'qemu' ? builtinQemuImage(cli.model, link) : base.firmware),
     clockHz: cli.clockHz ?? f.clockHz ?? base.clockHz,
     cpi: cli.cpi ?? f.cpi ?? base.cpi,
     requiredMargin: cli.requiredMargin ?? f.requiredMargin ?? base.requiredMargin,
     budgets: { flashBytes: f.budgets?.flashBytes ?? base.budgets.flashBytes, ramBytes: f.budgets?.ramBytes ?? base.budgets.ramBytes },
-    link: cli.link ?? f.link ?? base.link,
+    link,
     qemu: { ...base.qemu, ...f.qemu },
     port: cli.port ? { path: cli.port } : (f.port ?? base.port),
     baudRate: cli.baudRate ?? f.baudRate ?? base.baudRate,
     flasher: f.flasher ?? base.flasher,
     reset: f.reset ?? base.reset,
+    counter: f.counter ?? base.counter,
+    enumerationTimeoutMs: f.enumerationTimeoutMs ?? base.enumerationTimeoutMs,
+    resetPulseMs: f.resetPulseMs ?? base.resetPulseMs,
     handshakeTimeoutMs: f.handshakeTimeoutMs ?? base.handshakeTimeoutMs,
     params: { ...(d.params ?? {}), ...(f.params ?? {}) },
   };

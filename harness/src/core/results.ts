@@ -4,7 +4,9 @@
  * counter source). Closed unions for every status.
  */
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
+import type { BoardRecord } from './board-record.ts';
 import type { ErrorCode } from './errors.ts';
+import type { AttemptError, CaseFault, ReliabilityRecord } from './reliability-record.ts';
 
 export const REPORT_SCHEMA = 'hil-report/1';
 
@@ -21,6 +23,8 @@ export interface CaseError {
   readonly message: string;
   /** Fault or failure details from the device, e.g. {kind, pc, frame}. */
   readonly detail?: Readonly<Record<string, string | number>>;
+  /** The device fault this error is, when it is one (crash, reset, unresponsive, exited). */
+  readonly fault?: CaseFault;
 }
 
 export interface LevelFigures {
@@ -55,6 +59,8 @@ export interface CaseResult {
   /** Waveform excerpt around the first divergence (for failed output verdicts). */
   readonly divergence: { readonly start: number; readonly output: readonly number[]; readonly golden: readonly number[] } | null;
   readonly baseline: BaselineComparison | null;
+  /** Errors of earlier attempts when the case was retried (a retry never hides what happened). */
+  readonly earlierAttempts?: readonly AttemptError[];
 }
 
 export interface BaselineComparison {
@@ -68,6 +74,19 @@ export interface BaselineComparison {
   readonly regression: boolean;
 }
 
+/** Real-time feasibility of a serial link (harness/src/perf/realtime-feasibility.ts). */
+export interface LinkFeasibilityRecord {
+  readonly baud: number;
+  readonly rate: number;
+  readonly hop: number;
+  /** ok; tight: feasible with < 10 % headroom; infeasible: the run is link-bound. */
+  readonly level: 'ok' | 'tight' | 'infeasible';
+  /** Link capacity / need of the busier direction: the fastest real-time factor it allows. */
+  readonly maxRealTimeFactor: number;
+  readonly bottleneck: 'hostToDevice' | 'deviceToHost';
+  readonly message: string;
+}
+
 export interface TargetRecord {
   readonly kind: 'sim' | 'qemu' | 'board';
   readonly description: string;
@@ -75,6 +94,11 @@ export interface TargetRecord {
   readonly firmware: string;
   readonly firmwareSha256: string;
   readonly port: string | null;
+  /** Bench board: the port found (USB identity), link settings and the flash step. */
+  readonly board?: BoardRecord | null;
+  /** Bench board: can the configured baud rate carry the stream in real time (checked at the
+   *  handshake, before streaming)? Absent for sim and qemu. */
+  readonly linkFeasibility?: LinkFeasibilityRecord | null;
   readonly clockHz: number;
   readonly cpi: number | null;
   readonly requiredMargin: number;
@@ -129,6 +153,8 @@ export interface RunReport {
   readonly baseline: { readonly path: string; readonly threshold: number; readonly regressions: number } | null;
   readonly summary: RunSummary;
   readonly cases: readonly CaseResult[];
+  /** Device faults, retries, link recovery and fault injection over the run. */
+  readonly reliability?: ReliabilityRecord;
 }
 
 /** Overall status and exit code from case statuses. */

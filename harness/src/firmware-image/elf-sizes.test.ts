@@ -17,6 +17,22 @@ describe('ELF sizes', () => {
     expect(s.flash).to.equal(s.text + s.data);
   });
 
+  it('separates the stack reservation of a Cortex-M4 image (.stacks) from the rest of bss', function () {
+    const file = 'firmware/build/qemu/hil-qemu-model-s-semihost.elf';
+    if (!existsSync(file)) this.skip();
+    let out: string;
+    try {
+      out = execFileSync('arm-none-eabi-size', ['-A', file], { encoding: 'utf8' });
+    } catch {
+      this.skip();
+    }
+    const section = (n: string) => Number(new RegExp(`^\\${n}\\s+(\\d+)`, 'm').exec(out)![1]);
+    const s = elfSizes(readFileSync(file), file);
+    expect(s.machine).to.equal(40); // EM_ARM
+    expect(s.stacks).to.equal(section('.stacks')).and.be.above(0);
+    expect(s.bss).to.be.above(s.stacks);
+  });
+
   it('rejects a non-ELF file naming it', () => {
     expect(() => elfSizes(Buffer.from('#!/bin/sh\necho hi\n'), 'fw.elf')).to.throw(HarnessError, 'fw.elf: not an ELF file');
     expect(() => elfSizes(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 1]), 'short.elf')).to.throw(/short\.elf: truncated ELF header/);

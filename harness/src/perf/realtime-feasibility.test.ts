@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { hilFraming, mlperfTinyFraming } from './link-efficiency.ts';
-import { realtimeFeasibility } from './realtime-feasibility.ts';
+import { linkFeasibilityRecord, realtimeFeasibility } from './realtime-feasibility.ts';
 
 describe('real-time feasibility', () => {
   const ref = { rate: 16000, hop: 160 };
@@ -38,6 +38,14 @@ describe('real-time feasibility', () => {
     const m = realtimeFeasibility({ ...ref, baud: 921600, framing: mlperfTinyFraming(160) });
     expect(m.bottleneck).to.equal('hostToDevice'); // hex down, acknowledgements up
     expect(m.ratio).to.be.below(realtimeFeasibility({ ...ref, baud: 921600 }).ratio);
+  });
+
+  it('makes the report record (target.linkFeasibility) of a board link', () => {
+    const r = linkFeasibilityRecord(115200, 16000, 160);
+    expect(r).to.include({ baud: 115200, rate: 16000, hop: 160, level: 'infeasible', bottleneck: 'deviceToHost' });
+    expect(r.maxRealTimeFactor).to.be.closeTo(11520 / 45900, 1e-12);
+    expect(r.message).to.match(/^link-bound: 115200 baud/);
+    expect(linkFeasibilityRecord(921600, 16000, 160).level).to.equal('ok');
   });
 
   it('refuses a framing built for another frame size and impossible rates', () => {

@@ -4,6 +4,7 @@
  * byte, full duplex). A run over a link that cannot keep up is link-bound: its wall time says
  * nothing about the model. Pure function; the caller decides where the message goes.
  */
+import type { LinkFeasibilityRecord } from '../core/results.ts';
 import { BITS_PER_BYTE_8N1, hilFraming, linkBytesPerSecond, type Direction, type FramingCost } from './link-efficiency.ts';
 
 /** Below this headroom (capacity / need) a feasible link is reported as tight. */
@@ -71,6 +72,12 @@ export function realtimeFeasibility(i: FeasibilityInput): Feasibility {
         ? `real time fits with only ${((ratio - 1) * 100).toFixed(1)}% headroom: ${base} (${(worst.utilisation * 100).toFixed(1)}% of the link)`
         : `real time fits: ${base} (${(worst.utilisation * 100).toFixed(1)}% of the link, up to ${ratio.toFixed(2)}x real time)`;
   return { feasible: ratio >= 1, level, ratio, bottleneck, linkBytesPerSecond: cap, hostToDevice: h2d, deviceToHost: d2h, message };
+}
+
+/** The report's record of a feasibility check at `baud` for a `rate` Hz, `hop`-sample stream. */
+export function linkFeasibilityRecord(baud: number, rate: number, hop: number): LinkFeasibilityRecord {
+  const f = realtimeFeasibility({ baud, rate, hop });
+  return { baud, rate, hop, level: f.level, maxRealTimeFactor: f.ratio, bottleneck: f.bottleneck, message: f.message };
 }
 
 function fmt(n: number): string {

@@ -2,11 +2,8 @@
  * Console progress for `hil run`. On a TTY: one live line (case i/n, id, frames, audio seconds
  * per second, ETA) redrawn in place with \r, and a permanent line per finished case. Without a TTY
  * (CI logs): plain lines at case start and end, no progress redraws. At the end a short summary
- * and the path of report.html. Writes only to the stream it is given.
+ * (the caller prints the path of report.html). Writes only to the stream it is given.
  */
-import path from 'node:path';
-
-import { displayPath } from '../core/paths.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
 import { visibleControls } from './escape.ts';
 import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtPct, fmtSeconds, isNum, realTimeFactor } from './report-format.ts';
@@ -137,7 +134,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       println(`${pos} ${STATUS_WORD[c.status].padEnd(5)} ${clean(c.id)}${facts.length ? `  (${facts.join(', ')})` : ''}${why ? `: ${clean(why)}` : ''}`);
       if (!tty || active.size === 0) clearLine();
     },
-    onRunEnd(r: RunReport, dir: string) {
+    onRunEnd(r: RunReport) {
       clearLine();
       lastShown = null;
       const rtf = realTimeFactor(r);
@@ -147,7 +144,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       );
       if (r.baseline && r.baseline.regressions > 0) stream.write(`baseline: ${r.baseline.regressions} cycle regression(s) against ${clean(r.baseline.path)}\n`);
       if (r.resources?.status === 'fail') stream.write(`resources: ${clean(r.resources.message)}\n`);
-      stream.write(`report: ${displayPath(path.join(dir, 'report.html'))}\n`);
+      // The path of report.html is the caller's last line (hil run prints it on stdout, once).
     },
   };
 }

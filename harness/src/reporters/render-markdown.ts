@@ -6,6 +6,7 @@
  */
 import type { CaseResult, RunReport, RunStatus } from '../core/results.ts';
 import { escapeMarkdown as md, visibleControls } from './escape.ts';
+import { reliabilityLines } from './reliability-summary.ts';
 import {
   RUN_STATUS_LABEL,
   baselineSummary,
@@ -69,6 +70,7 @@ function environment(r: RunReport): string[] {
     ['Commit', r.environment.gitCommit ? code(r.environment.gitCommit) : 'unknown'],
     ['Command', code(r.command.join(' '))],
   ];
+  if (t.linkFeasibility) rows.push(['Link feasibility', `${t.linkFeasibility.level}: ${md(t.linkFeasibility.message)}`]);
   if (r.resources) rows.push(['Resources', `${r.resources.status === 'not-applicable' ? 'not applicable' : r.resources.status}: ${md(r.resources.message)}`]);
   if (r.baseline) rows.push(['Baseline', `${md(r.baseline.path)} (threshold ${(r.baseline.threshold * 100).toFixed(1)} %, ${r.baseline.regressions} regression${r.baseline.regressions === 1 ? '' : 's'})`]);
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
@@ -102,7 +104,9 @@ export function renderMarkdown(r: RunReport): string {
       if (c.outputWav) lines.push(`  - output: ${code(c.outputWav, false)}`);
     }
   }
+  const reliability = reliabilityLines(r);
+  if (reliability.length) lines.push('', '### Reliability', '', ...reliability.map((l) => `- ${md(l)}`));
   lines.push('', '### Environment', '', ...environment(r));
-  lines.push('', `Full report: ${code(`reports/${r.runId}/report.html`, false)}`, '');
+  lines.push('', `Full report: ${code('report.html', false)} in this run's folder (${code(r.runId, false)}); paths above are relative to it.`, '');
   return lines.join('\n');
 }

@@ -32,10 +32,11 @@ function formatter(scale: ScaleLinear<number, number>, count: number, f: TickFor
   return typeof f === 'function' ? f : scale.tickFormat(count, f ?? '~s');
 }
 
-export function yAxis(y: ScaleLinear<number, number>, b: ChartBox, opts: { ticks?: number; format?: TickFormat; label?: string } = {}): SafeHtml {
+/** `integer`: only whole-number ticks (sample values, LSB), so a small range never repeats a label. */
+export function yAxis(y: ScaleLinear<number, number>, b: ChartBox, opts: { ticks?: number; format?: TickFormat; label?: string; integer?: boolean } = {}): SafeHtml {
   const count = opts.ticks ?? 5;
   const fmt = formatter(y, count, opts.format);
-  const ticks = y.ticks(count);
+  const ticks = y.ticks(count).filter((t) => !opts.integer || Number.isInteger(t));
   const x0 = innerLeft(b);
   const x1 = innerRight(b);
   return html`<g class="axis axis-y">${ticks.map(

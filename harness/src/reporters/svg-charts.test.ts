@@ -74,5 +74,17 @@ describe('svg charts', () => {
       expect(svg).to.include('frame 37');
       expect(svg).to.include('first mismatch: sample 5925');
     });
+
+    it('labels a 1-LSB difference axis with whole numbers only, none repeated', () => {
+      const golden = Array.from({ length: 96 }, () => 0); // silence in, one LSB out: the smallest ranges
+      const output = golden.map((v, i) => (i === 48 ? 1 : v));
+      const svg = waveformChart({ start: 6359, output, golden, firstMismatch: 6407, hop: 160, title: 'w' }).value;
+      for (const axis of [...svg.matchAll(/<g class="axis axis-y">([\s\S]*?)<\/g>/g)].map((m) => m[1]!)) {
+        const labels = [...axis.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]!);
+        expect(labels.length).to.be.greaterThan(1);
+        expect(new Set(labels).size, labels.join(' ')).to.equal(labels.length);
+        for (const l of labels) expect(l.replace('−', '-'), labels.join(' ')).to.match(/^-?\d+$/);
+      }
+    });
   });
 });

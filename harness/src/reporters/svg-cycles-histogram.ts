@@ -10,7 +10,7 @@ import { scaleLinear } from 'd3-scale';
 
 import { fmtInt } from './report-format.ts';
 import { html, n2, type SafeHtml } from './safe-html.ts';
-import { haloText, innerBottom, innerLeft, innerTop, svgFrame, xAxis, yAxis, type ChartBox } from './svg-axes.ts';
+import { haloText, innerBottom, innerLeft, innerRight, innerTop, svgFrame, xAxis, yAxis, type ChartBox } from './svg-axes.ts';
 
 export interface HistogramInput {
   readonly cycles: readonly number[];
@@ -77,7 +77,9 @@ export function cyclesHistogram(input: HistogramInput): SafeHtml {
   const med = input.median ?? median(all);
   if (med !== undefined && med >= d0 && med <= d1) {
     parts.push(html`<line class="median-line" x1="${n2(x(med))}" x2="${n2(x(med))}" y1="${n2(innerTop(box))}" y2="${n2(innerBottom(box))}"></line>`);
-    parts.push(haloText(x(med) + 4, innerTop(box) + 10, `median ${fmtInt(med)}`, 'median-label'));
+    // Label on the side with room: right of the line in the left half, left of it in the right half.
+    const leftSide = x(med) > (innerLeft(box) + innerRight(box)) / 2;
+    parts.push(haloText(x(med) + (leftSide ? -4 : 4), innerTop(box) + 10, `median ${fmtInt(med)}`, 'median-label', leftSide ? 'end' : 'start'));
   }
   if (input.budget !== null && input.budget >= d0 && input.budget <= d1) {
     const bx = x(input.budget);

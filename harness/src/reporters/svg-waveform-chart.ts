@@ -47,7 +47,7 @@ export function waveformChart(input: WaveformInput): SafeHtml {
   const wave = line<number>()
     .x((_, i) => x(input.start + i))
     .y((v) => y(v));
-  const body: SafeHtml[] = [yAxis(y, WAVE, { ticks: 5, format: 'd', label: 'sample value' })];
+  const body: SafeHtml[] = [yAxis(y, WAVE, { ticks: 5, format: 'd', label: 'sample value', integer: true })];
   if (input.hop && input.hop > 0) {
     const first = Math.ceil(input.start / input.hop) * input.hop;
     for (let s = first; s <= end; s += input.hop) {
@@ -57,7 +57,7 @@ export function waveformChart(input: WaveformInput): SafeHtml {
   }
   body.push(html`<path class="golden-line" d="${wave(input.golden as number[]) ?? ''}"></path>`);
   body.push(html`<path class="output-line" d="${wave(input.output as number[]) ?? ''}"></path>`);
-  body.push(yAxis(yd, DIFF, { ticks: 3, format: 'd', label: 'Δ LSB' }));
+  body.push(yAxis(yd, DIFF, { ticks: 3, format: 'd', label: 'Δ LSB', integer: true }));
   body.push(html`<line class="zero-line" x1="${n2(innerLeft(DIFF))}" x2="${n2(innerRight(DIFF))}" y1="${n2(yd(0))}" y2="${n2(yd(0))}"></line>`);
   body.push(
     html`<g class="diff-stems">${diff.map((d, i) =>

@@ -1,17 +1,23 @@
 /**
  * Execute selected cases on `jobs` target instances in parallel. Each worker owns one target and
- * one session; a case that meets an infrastructure error (link, target, timeout, device fault) is
- * retried on a freshly restarted target up to `retries` times; a test failure (mismatch, margin) is
- * never retried. After a failed case the run keeps going. On abort, unfinished cases are marked
+ * one session; after any error the target is stopped and the next attempt or case starts a fresh
+ * one. A case that meets a link or target error (including a device that stops answering) is
+ * retried up to `retries` times; a device that reports a fault or resets itself is not, and a test
+ * failure (mismatch, margin) never is (classify-fault.ts). Earlier attempts' errors are kept in
+ * the result. After a failed case the run keeps going. On abort, unfinished cases are marked
  * skipped and the run incomplete — every finished result is kept.
  */
 import { isHarnessError } from '../core/errors.ts';
+import { describeFault, type AttemptError, type CaseFault } from '../core/reliability-record.ts';
 import type { CaseError, CaseResult } from '../core/results.ts';
 import type { DeviceInfo } from '../protocol/device-info.ts';
 import type { DeviceStats } from '../protocol/device-reports.ts';
 import { Session } from '../session/session.ts';
+import type { LinkRate } from '../session/stall-timeout.ts';
 import type { Target } from '../targets/target.ts';
+import type { ByteLink } from '../transport/byte-link.ts';
 import type { RunnableCase } from './case-spec.ts';
+import { classifyFault, isRetryable, sameFault } from './classify-fault.ts';
 import { evaluateCase, unmeasuredCase, type EvaluationContext } from './evaluate-case.ts';
 import { measureCase } from './measure-case.ts';
 import { explainTargetDeath } from './open-session.ts';
@@ -20,6 +26,8 @@ export interface ExecuteHooks {
   onCaseStart?(c: RunnableCase, index: number, total: number): void;
   onProgress?(c: RunnableCase, done: number, total: number): void;
   onCaseEnd?(r: CaseResult): void | Promise<void>;
+  /** The first handshake of the run, before any case streams. */
+  onHandshake?(info: DeviceInfo): void;
 }
 
 export interface ExecuteOptions {
@@ -34,6 +42,10 @@ export interface ExecuteOptions {
   readonly loadGolden: (c: RunnableCase, rate: number) => Promise<Int16Array | null>;
   readonly signal?: AbortSignal;
   readonly hooks?: ExecuteHooks;
+  /** Wrap each target's link (e.g. in a fault injector for soak runs). */
+  readonly wrapLink?: (link: ByteLink) => ByteLink;
+  /** The link's rate and target speed, from which the stall timeout is derived. */
+  readonly linkRate?: LinkRate;
 }
 
 export interface ExecuteResult {
@@ -43,13 +55,21 @@ export interface ExecuteResult {
   readonly complete: boolean;
   readonly outputs: Map<string, Int16Array>;
   readonly targetDescription: string | null;
+  /** Target instances started (first starts and restarts). */
+  readonly targetStarts: number;
+  /** The stall timeout of the first session opened. */
+  readonly stall: { readonly ms: number; readonly formula: string } | null;
 }
 
-function toCaseError(e: unknown): CaseError {
+type Fault = Omit<CaseFault, 'reproduced'>;
+
+function toCaseError(e: unknown, fault: Fault | null = null, reproducedOver = 0): CaseError {
+  const f: CaseFault | undefined = fault ? { ...fault, reproduced: reproducedOver > 1 } : undefined;
+  const note = f ? ` [device fault: ${describeFault(f)}${f.reproduced ? `; reproduced on all ${reproducedOver} attempts: a deterministic device fault, not a flaky link` : ''}]` : '';
   if (isHarnessError(e)) {
     const detail: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(e.context)) if (typeof v === 'string' || typeof v === 'number') detail[k] = v;
-    return { code: e.code, message: e.message, detail };
+    return { code: e.code, message: e.message + note, detail, ...(f ? { fault: f } : {}) };
   }
   return { code: 'TARGET', message: `internal error: ${(e as Error)?.message ?? String(e)}` };
 }
@@ -61,6 +81,8 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   let info: DeviceInfo | null = null;
   let stats: DeviceStats | null = null;
   let targetDescription: string | null = null;
+  let targetStarts = 0;
+  let stall: ExecuteResult['stall'] = null;
   const aborted = () => o.signal?.aborted === true;
 
   async function worker(): Promise<void> {
@@ -76,13 +98,25 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       if (session) return session;
       target = o.makeTarget();
       targetDescription ??= target.description;
+      targetStarts++;
       try {
-        const link = await target.start({ signal: o.signal });
-        session = await Session.open(link, { target: target.description, window: o.window, handshakeTimeoutMs: o.handshakeTimeoutMs, signal: o.signal });
+        const raw = await target.start({ signal: o.signal });
+        const link = o.wrapLink ? o.wrapLink(raw) : raw;
+        session = await Session.open(link, {
+          target: target.description,
+          window: o.window,
+          handshakeTimeoutMs: o.handshakeTimeoutMs,
+          signal: o.signal,
+          linkRate: o.linkRate,
+        });
       } catch (e) {
         throw await explainTargetDeath(target, e);
       }
-      info ??= session.info;
+      if (!info) {
+        info = session.info;
+        o.hooks?.onHandshake?.(info);
+      }
+      stall ??= session.stall;
       return session;
     };
     try {
@@ -94,7 +128,9 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         }
         o.hooks?.onCaseStart?.(c, i, o.cases.length);
         let result: CaseResult | undefined;
-        let lastError: unknown;
+        let lastFault: Fault | null = null;
+        let reproduced = true;
+        const earlier: AttemptError[] = [];
         let attempts = 0;
         while (!result && attempts <= o.retries) {
           attempts++;
@@ -106,17 +142,25 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             if (result.status !== 'passed') outputs.set(c.id, m.output);
           } catch (e) {
             const err = target ? await explainTargetDeath(target, e) : e;
-            lastError = err;
+            const fault = aborted() ? null : classifyFault(err, { detectionMs: session?.detectionMs, frame: session?.failedFrame });
+            if (attempts > 1 && !sameFault(fault, lastFault)) reproduced = false;
+            lastFault = fault;
+            const log = session ? session.deviceLog.slice(-50).map((l) => ({ ...l })) : [];
+            const final = () => toCaseError(err, fault, reproduced ? attempts : 0);
             if (aborted() || (isHarnessError(err) && err.code === 'INTERRUPTED')) {
               result = unmeasuredCase(c, 'skipped', { code: 'INTERRUPTED', message: 'interrupted while running' }, attempts);
             } else if (isHarnessError(err) && (err.code === 'INPUT' || err.code === 'CONFIG' || err.code === 'USAGE')) {
               result = unmeasuredCase(c, 'error', toCaseError(err), attempts); // the user's input: retrying cannot help
+            } else if (!isRetryable(err, fault) || attempts > o.retries) {
+              result = unmeasuredCase(c, 'error', final(), attempts, log); // the device's own report, or out of retries
+            } else {
+              const ce = toCaseError(err, fault);
+              earlier.push({ attempt: attempts, code: ce.code, message: ce.message, fault: ce.fault ?? null });
             }
-            const log = session ? session.deviceLog.slice(-50).map((l) => ({ ...l })) : [];
             await teardown();
-            if (!result && attempts > o.retries) result = unmeasuredCase(c, 'error', toCaseError(lastError), attempts, log);
           }
         }
+        if (earlier.length > 0) result = { ...result!, earlierAttempts: earlier };
         results.set(c.id, result!);
         await o.hooks?.onCaseEnd?.(result!);
       }
@@ -132,5 +176,5 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     (c) => results.get(c.id) ?? unmeasuredCase(c, 'skipped', { code: 'INTERRUPTED', message: 'not run' }, 0),
   );
   const complete = !aborted() && ordered.every((r) => r.status !== 'skipped');
-  return { results: ordered, info, stats, complete, outputs, targetDescription };
+  return { results: ordered, info, stats, complete, outputs, targetDescription, targetStarts, stall };
 }

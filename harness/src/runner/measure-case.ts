@@ -3,9 +3,9 @@
  * default, so no setting leaks from the previous case), reset the model state, stream the input
  * once, and return what was measured. I/O only; verdicts are computed elsewhere.
  */
-import { HarnessError } from '../core/errors.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import type { Session } from '../session/session.ts';
+import { applyAllParams } from './apply-params.ts';
 import type { RunnableCase } from './case-spec.ts';
 
 export interface Measurement {
@@ -38,19 +38,7 @@ export async function loadCaseInput(c: RunnableCase, rate: number): Promise<Int1
 export async function measureCase(session: Session, c: RunnableCase, o: MeasureOptions): Promise<Measurement> {
   const input = await loadCaseInput(c, session.info.rate);
   const wanted: Record<string, number> = { ...o.globalParams, ...c.params };
-  const known = new Set(session.info.params.map((p) => p.name));
-  for (const name of Object.keys(wanted)) {
-    if (!known.has(name)) {
-      throw new HarnessError('INPUT', `case ${c.id}: parameter "${name}" does not exist on model ${session.info.model} (has: ${[...known].join(', ')})`, {
-        key: `params.${name}`,
-      });
-    }
-  }
-  const applied: Record<string, number> = {};
-  for (const p of session.info.params) {
-    const value = wanted[p.name] ?? p.def / 2 ** p.fracBits;
-    applied[p.name] = await session.setParam(p.name, value);
-  }
+  const applied = await applyAllParams(session, wanted, `case ${c.id}`);
   await session.reset();
   const before = { ...session.linkStats, naks: { ...session.linkStats.naks } };
   const logStart = session.deviceLog.length;

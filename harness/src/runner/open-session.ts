@@ -39,5 +39,6 @@ export async function explainTargetDeath(target: Target, e: unknown): Promise<un
   return new HarnessError('TARGET', `${target.description} ${how}${tail ? ` (stderr: ${tail})` : ''}; ${e.message}`, {
     ...e.context,
     target: target.description,
+    exitStatus: how,
   }, { cause: e });
 }

@@ -11,13 +11,22 @@ import os from 'node:os';
 import { checkResources } from '../assertions/resource-verdict.ts';
 import type { TargetProfile } from '../config/config-types.ts';
 import { REPO_ROOT } from '../core/paths.ts';
-import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type RunReport } from '../core/results.ts';
+import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import { elfSizes, isElf } from '../firmware-image/elf-sizes.ts';
 import { createProfileTarget } from '../targets/create-target.ts';
+import { checkCounter } from '../targets/board/board-profile.ts';
+import { BoardTarget } from '../targets/board/board-target.ts';
+import type { FaultInjectionRecord } from '../core/reliability-record.ts';
+import { deriveSeed } from '../core/prng.ts';
+import { FAULT_KINDS, faultyLink, type FaultCounts, type FaultKind } from '../transport/faulty-link.ts';
+import { linkFeasibilityRecord } from '../perf/realtime-feasibility.ts';
 import { applyBaseline } from './baseline.ts';
+import { profileLinkRate } from './link-rate.ts';
+import { reliabilityRecord } from './reliability.ts';
 import type { RunnableCase } from './case-spec.ts';
 import { execute, type ExecuteHooks } from './execute.ts';
+import type { ByteLink } from '../transport/byte-link.ts';
 
 export interface RunOptions {
   readonly runId: string;
@@ -32,6 +41,18 @@ export interface RunOptions {
   readonly command: readonly string[];
   readonly signal?: AbortSignal;
   readonly hooks?: ExecuteHooks;
+  /** Bench board: called at the first handshake, before streaming, with whether the profile's
+   *  baud rate can carry the stream in real time (also recorded as report.target.linkFeasibility). */
+  readonly onLinkFeasibility?: (f: LinkFeasibilityRecord) => void;
+  /** Seeded link fault injection in both directions (soak runs), or none. */
+  readonly faults?: LinkFaultSpec | null;
+}
+
+export interface LinkFaultSpec {
+  /** Per-byte fault probability in each direction. */
+  readonly rate: number;
+  readonly seed: number;
+  readonly kinds?: readonly FaultKind[];
 }
 
 export interface RunOutput {
@@ -60,25 +81,45 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
   const image = await readFile(o.profile.firmware).catch(() => null);
   const firmwareSha256 = image ? createHash('sha256').update(image).digest('hex') : '';
   const sizes = image && isElf(image) && o.profile.kind !== 'sim' ? elfSizes(image, o.profile.firmware) : null;
+  const injection = o.faults ? linkFaults(o.faults) : null;
+  let linkFeasibility: LinkFeasibilityRecord | null = null;
+  // A board profile drives one physical board: find its port and flash it once, before any case
+  // (a failure ends the run here, exit 2); every (re)start of a case reuses it.
+  const board = o.profile.kind === 'board' ? new BoardTarget(o.profile) : null;
+  if (board) await board.prepare({ signal: o.signal });
   const exec = await execute({
+    wrapLink: injection?.wrap,
+    linkRate: profileLinkRate(o.profile),
     cases: o.cases,
-    jobs: o.jobs,
+    jobs: board ? 1 : o.jobs,
     retries: o.retries,
     window: o.window,
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
-    makeTarget: () => createProfileTarget(o.profile),
-    evaluation: (info) => ({
-      counter: info.counter,
-      clockHz: o.profile.clockHz,
-      cpi: o.profile.cpi,
-      requiredMargin: o.profile.requiredMargin,
-      hop: info.hop,
-      rate: info.rate,
-    }),
+    makeTarget: () => board ?? createProfileTarget(o.profile),
+    evaluation: (info) => {
+      checkCounter(o.profile, info.counter); // a board profile may name the counter its image must have
+      return {
+        counter: info.counter,
+        clockHz: o.profile.clockHz,
+        cpi: o.profile.cpi,
+        requiredMargin: o.profile.requiredMargin,
+        hop: info.hop,
+        rate: info.rate,
+      };
+    },
     loadGolden,
     signal: o.signal,
-    hooks: o.hooks,
+    hooks: {
+      ...o.hooks,
+      onHandshake: (info) => {
+        if (o.profile.kind === 'board' && !linkFeasibility) {
+          linkFeasibility = linkFeasibilityRecord(o.profile.baudRate, info.rate, info.hop);
+          o.onLinkFeasibility?.(linkFeasibility);
+        }
+        o.hooks?.onHandshake?.(info);
+      },
+    },
   });
   const counter = exec.info?.counter ?? 'none';
   let cases: CaseResult[] = exec.results;
@@ -116,7 +157,9 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
       profile: o.profile.name,
       firmware: o.profile.firmware,
       firmwareSha256,
-      port: o.profile.port?.path ?? null,
+      port: board?.port?.path ?? o.profile.port?.path ?? null,
+      ...(board ? { board: board.record() } : {}),
+      ...(linkFeasibility ? { linkFeasibility } : {}),
       clockHz: o.profile.clockHz,
       cpi: counter === 'icount' ? o.profile.cpi : null,
       requiredMargin: o.profile.requiredMargin,
@@ -143,6 +186,23 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
     baseline,
     summary: summarizeCases(cases, (finishedAt.getTime() - startedAt.getTime()) / 1000),
     cases,
+    reliability: reliabilityRecord({ cases, faultInjection: injection?.record() ?? null, stall: exec.stall, targetStarts: exec.targetStarts }),
   };
   return { report, outputs: exec.outputs };
+}
+
+/** Wrap every target start's link in a seeded fault injector (seed per start: reproducible with
+ *  --jobs 1); record what was injected over all of them. */
+function linkFaults(spec: LinkFaultSpec): { wrap: (link: ByteLink) => ByteLink; record: () => FaultInjectionRecord } {
+  const kinds = spec.kinds ?? FAULT_KINDS;
+  const links: Array<{ rx: Readonly<FaultCounts>; tx: Readonly<FaultCounts> }> = [];
+  const total = (dir: 'rx' | 'tx') => Object.fromEntries(kinds.map((k) => [k, links.reduce((a, l) => a + l[dir][k], 0)]));
+  return {
+    wrap: (link) => {
+      const l = faultyLink(link, { seed: deriveSeed(spec.seed, `start-${links.length}`), rxErrorRate: spec.rate, txErrorRate: spec.rate, kinds });
+      links.push(l.injected);
+      return l;
+    },
+    record: () => ({ rate: spec.rate, seed: spec.seed, kinds: [...kinds], injected: { rx: total('rx'), tx: total('tx') } }),
+  };
 }

@@ -23,19 +23,29 @@ export interface FrameSink {
   fail(err: HarnessError): void;
 }
 
+/** How long a failed write waits for the device's output to end before it fails the connection:
+ *  a device that died has usually written answers the host has not read yet (EPIPE is reported
+ *  before them), and those tell which frame it died on. */
+export const WRITE_FAILURE_GRACE_MS = 250;
+
 /** Device log lines kept in memory; later ones are counted but dropped. */
 export const DEVICE_LOG_CAP = 100_000;
 
 export class Connection {
   readonly stats: LinkStats = createLinkStats();
   readonly deviceLog: DeviceLogLine[] = [];
+  /** When the last well-formed protocol line arrived (ms since start; -Infinity: none yet). */
+  lastFrameAt = Number.NEGATIVE_INFINITY;
   private readonly reader: LineReader;
   private readonly t0 = performance.now();
   private tx = 0;
   private sink: FrameSink | undefined;
   private failure: HarnessError | undefined;
-  private readonly onOutputError = (e: Error): void =>
-    this.fail(this.linkError(`write to the device failed: ${e.message}`, { cause: e }));
+  private writeFailure: NodeJS.Timeout | undefined;
+  private readonly onOutputError = (e: Error): void => {
+    if (this.failure || this.writeFailure) return;
+    this.writeFailure = setTimeout(() => this.fail(this.linkError(`write to the device failed: ${e.message}`, { cause: e })), WRITE_FAILURE_GRACE_MS);
+  };
   private readonly onAbort = (): void =>
     this.fail(new HarnessError('INTERRUPTED', `${this.target}: interrupted`, { target: this.target }));
 
@@ -112,6 +122,7 @@ export class Connection {
   fail(err: HarnessError): void {
     if (this.failure) return;
     this.failure = err;
+    clearTimeout(this.writeFailure);
     this.sink?.fail(err);
   }
 
@@ -132,6 +143,7 @@ export class Connection {
       this.stats.hostCrcErrors++;
     } else {
       this.stats.rxLines++;
+      this.lastFrameAt = this.elapsed();
       if (!this.failure) this.sink?.frame(d.frame);
     }
   }

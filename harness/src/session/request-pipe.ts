@@ -28,8 +28,13 @@ export interface RequestMeta {
 export interface PipeOptions {
   readonly window: number;
   readonly maxRetries: number;
-  /** Fail when nothing progresses for this long, ms. */
+  /** The stall timeout, ms: with requests outstanding, no progress and no protocol line at all
+   *  from the device (not even a NAK or a re-sent answer) for this long declares the device
+   *  unresponsive. Watched by its own timer, whatever the retransmission timer does; the
+   *  retransmission timeout is kept below half of it, so the host probes at least twice. */
   readonly requestTimeoutMs: number;
+  /** How the stall timeout was derived, for the error message. */
+  readonly stallFormula?: string;
   readonly firstSeq: number;
 }
 
@@ -67,7 +72,11 @@ export class RequestPipe {
   private goBackTx: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastProgress = 0;
+  private stallTimer: NodeJS.Timeout | undefined;
   private failure: HarnessError | undefined;
+  /** Milliseconds from the last progress (or the first request after idling) to the failure. */
+  private failureAge: number | undefined;
+  private failedOn: ReturnType<RequestPipe['current']>;
 
   constructor(
     private readonly conn: Connection,
@@ -85,6 +94,16 @@ export class RequestPipe {
       this.queue.push({ type, payload, meta, resolve, reject, seq: -1, lastTx: 0, sentAt: new Map(), resends: 0 });
       this.pump();
     });
+  }
+
+  /** Time from the last progress to the failure, ms: how long detecting it took. */
+  get detectionMs(): number | undefined {
+    return this.failureAge;
+  }
+
+  /** The oldest unanswered request when the pipe failed (what the device was working on). */
+  get failedRequest(): ReturnType<RequestPipe['current']> {
+    return this.failedOn;
   }
 
   /** The oldest request without a response (what the device is working on), if any. */
@@ -142,7 +161,10 @@ export class RequestPipe {
   fail(err: HarnessError): void {
     if (this.failure) return;
     this.failure = err;
+    this.failureAge = this.conn.elapsed() - this.lastProgress;
+    this.failedOn = this.current();
     this.clearTimer();
+    clearTimeout(this.stallTimer);
     for (const e of [...this.outstanding, ...this.queue]) e.reject(err);
     this.outstanding.length = 0;
     this.queue.length = 0;
@@ -156,6 +178,11 @@ export class RequestPipe {
         if (!pipelinable || this.outstanding.length >= this.opts.window) break;
       }
       this.queue.shift();
+      if (this.outstanding.length === 0) {
+        // Idle time between requests is not a stall: the clock starts with the first request.
+        this.lastProgress = this.conn.elapsed();
+        this.armStall();
+      }
       next.seq = this.nextSeq;
       this.nextSeq = (this.nextSeq + 1) & 0xffff;
       this.outstanding.push(next);
@@ -181,7 +208,9 @@ export class RequestPipe {
           ? `no progress after ${this.opts.maxRetries} re-sends of ${what}`
           : `no progress for ${Math.round(stalled)} ms on ${what}`;
       this.conn.fail(
-        this.conn.linkError(why, { context: { request: typeName(e.type), seq: e.seq, frame: e.meta.frame } }),
+        this.conn.linkError(why, {
+          context: { request: typeName(e.type), seq: e.seq, frame: e.meta.frame, stalledMs: Math.round(stalled), resendLimit: 1 },
+        }),
       );
       return false;
     }
@@ -213,9 +242,36 @@ export class RequestPipe {
       this.lastProgress = this.conn.elapsed();
       for (const o of this.outstanding) o.resends = 0;
       this.clearTimer();
+      if (this.outstanding.length > 0) this.armStall();
+      else clearTimeout(this.stallTimer);
     }
     this.pump();
     this.publish();
+  }
+
+  /** (Re)start the stall watchdog: no progress for requestTimeoutMs fails the session. */
+  private armStall(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.onStall(), this.opts.requestTimeoutMs);
+  }
+
+  private onStall(): void {
+    this.stallTimer = undefined;
+    const e = this.outstanding.find((o) => !o.response);
+    if (this.failure || !e) return;
+    const now = this.conn.elapsed();
+    const stalled = now - Math.max(this.lastProgress, this.conn.lastFrameAt);
+    if (stalled < this.opts.requestTimeoutMs) {
+      this.stallTimer = setTimeout(() => this.onStall(), this.opts.requestTimeoutMs - stalled);
+      return;
+    }
+    const what = `${typeName(e.type)} seq ${e.seq}${e.meta.frame === undefined ? '' : ` (frame ${e.meta.frame})`}`;
+    const limit = this.opts.stallFormula ? ` (stall limit ${this.opts.stallFormula})` : '';
+    this.conn.fail(
+      this.conn.linkError(`the device stopped answering: not a line from it for ${Math.round(stalled)} ms while ${what} waited (${e.resends} re-sends)${limit}`, {
+        context: { request: typeName(e.type), seq: e.seq, frame: e.meta.frame, stalledMs: Math.round(stalled), unresponsive: 1 },
+      }),
+    );
   }
 
   private rtoFor(e: Entry): RtoEstimator {

@@ -1,5 +1,6 @@
 /** Session options, their defaults and validation. */
 import { HarnessError } from '../core/errors.ts';
+import type { LinkRate } from './stall-timeout.ts';
 
 export interface SessionOptions {
   /** Target description, for error messages. */
@@ -12,8 +13,11 @@ export interface SessionOptions {
   readonly minRtoMs?: number;
   /** Re-sends of one request without progress before the session fails (default 30). */
   readonly maxRetries?: number;
-  /** Fail when no response makes progress for this long, ms (default 30000). */
+  /** Fail when no response makes progress for this long, ms (default: derived from `linkRate`
+   *  and the device's frame size, see stall-timeout.ts; 30000 without a link rate). */
   readonly requestTimeoutMs?: number;
+  /** The link's rate and the target's speed, from which the stall timeout is derived. */
+  readonly linkRate?: LinkRate;
   /** Total time to wait for INFO, ms (default 5000). */
   readonly handshakeTimeoutMs?: number;
   /** Interval between HELLO attempts, ms (default 300). */
@@ -24,7 +28,10 @@ export interface SessionOptions {
   readonly signal?: AbortSignal;
 }
 
-export type ResolvedSessionOptions = Required<Omit<SessionOptions, 'signal'>>;
+export type ResolvedSessionOptions = Required<Omit<SessionOptions, 'signal' | 'linkRate' | 'requestTimeoutMs'>> & {
+  /** null: derive from the link rate once the device's frame size is known. */
+  readonly requestTimeoutMs: number | null;
+};
 
 export const SESSION_DEFAULTS = {
   window: 8,
@@ -44,7 +51,7 @@ export function checkSessionOptions(o: SessionOptions): ResolvedSessionOptions {
     rtoMs: o.rtoMs ?? SESSION_DEFAULTS.rtoMs,
     minRtoMs: o.minRtoMs ?? Math.min(SESSION_DEFAULTS.minRtoMs, o.rtoMs ?? SESSION_DEFAULTS.minRtoMs),
     maxRetries: o.maxRetries ?? SESSION_DEFAULTS.maxRetries,
-    requestTimeoutMs: o.requestTimeoutMs ?? SESSION_DEFAULTS.requestTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs ?? (o.linkRate ? null : SESSION_DEFAULTS.requestTimeoutMs),
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? SESSION_DEFAULTS.handshakeTimeoutMs,
     helloRetryMs: o.helloRetryMs ?? SESSION_DEFAULTS.helloRetryMs,
     initialSeq: o.initialSeq ?? SESSION_DEFAULTS.initialSeq,
@@ -57,7 +64,7 @@ export function checkSessionOptions(o: SessionOptions): ResolvedSessionOptions {
   check('rtoMs', r.rtoMs > 0 && Number.isFinite(r.rtoMs), 'a positive number of ms');
   check('minRtoMs', r.minRtoMs > 0 && r.minRtoMs <= r.rtoMs, 'positive and at most rtoMs');
   check('maxRetries', int(r.maxRetries, 0), 'an integer >= 0');
-  check('requestTimeoutMs', r.requestTimeoutMs > 0, 'a positive number of ms');
+  check('requestTimeoutMs', r.requestTimeoutMs === null || r.requestTimeoutMs > 0, 'a positive number of ms');
   check('handshakeTimeoutMs', r.handshakeTimeoutMs > 0 && Number.isFinite(r.handshakeTimeoutMs), 'a positive number of ms');
   check('helloRetryMs', r.helloRetryMs > 0 && Number.isFinite(r.helloRetryMs), 'a positive number of ms');
   check('initialSeq', int(r.initialSeq, 0, 0xffff), 'an integer in 0 .. 65535');

@@ -21,6 +21,7 @@ import type { LinkStats } from './link-stats.ts';
 import { RequestPipe } from './request-pipe.ts';
 import { RtoEstimator } from './rto.ts';
 import { checkSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './session-options.ts';
+import { stallTimeout, type LinkRate, type StallTimeout } from './stall-timeout.ts';
 
 export type { SessionOptions } from './session-options.ts';
 export type { LinkStats } from './link-stats.ts';
@@ -44,6 +45,8 @@ export interface StreamResult {
 export class Session {
   /** The BOOT message seen before the handshake completed, if any. */
   readonly boot: BootInfo | undefined;
+  /** No progress for this long declares the device unresponsive (stall-timeout.ts). */
+  readonly stall: Pick<StallTimeout, 'ms' | 'formula'>;
   private readonly pipe: RequestPipe;
   private readonly window: number;
   private chain: Promise<unknown> = Promise.resolve();
@@ -55,14 +58,23 @@ export class Session {
     boot: BootInfo | undefined,
     opts: ResolvedSessionOptions,
     firstSeq: number,
+    linkRate: LinkRate | undefined,
   ) {
     this.boot = boot;
     this.window = Math.max(1, Math.min(opts.window, info.window, info.history));
-    const rto = (): RtoEstimator => new RtoEstimator({ initialMs: opts.rtoMs, minMs: opts.minRtoMs, maxMs: Math.max(opts.rtoMs, 4000) });
+    this.stall =
+      opts.requestTimeoutMs !== null || !linkRate
+        ? { ms: opts.requestTimeoutMs ?? 30_000, formula: `${opts.requestTimeoutMs ?? 30_000} ms (given)` }
+        : stallTimeout({ ...linkRate, window: this.window, hop: info.hop, rate: info.rate });
+    // The retransmission timeout stays below half the stall timeout: a silence that long is the
+    // device's, never the host's own back-off.
+    const maxRtoMs = Math.max(opts.rtoMs, Math.min(4000, this.stall.ms / 2));
+    const rto = (): RtoEstimator => new RtoEstimator({ initialMs: opts.rtoMs, minMs: opts.minRtoMs, maxMs: maxRtoMs });
     this.pipe = new RequestPipe(conn, { control: rto(), pipelined: rto() }, {
       window: this.window,
       maxRetries: opts.maxRetries,
-      requestTimeoutMs: opts.requestTimeoutMs,
+      requestTimeoutMs: this.stall.ms,
+      stallFormula: this.stall.formula,
       firstSeq,
     });
     conn.setSink({ frame: (f) => this.onFrame(f), fail: (e) => this.pipe.fail(e) });
@@ -75,7 +87,7 @@ export class Session {
     try {
       const hs = await handshake(conn, { timeoutMs: opts.handshakeTimeoutMs, retryMs: opts.helloRetryMs, seq: opts.initialSeq });
       if (conn.failed) throw conn.failed;
-      return new Session(conn, hs.info, hs.boot, opts, (opts.initialSeq + 1) & 0xffff);
+      return new Session(conn, hs.info, hs.boot, opts, (opts.initialSeq + 1) & 0xffff, options.linkRate);
     } catch (e) {
       conn.detach(e instanceof HarnessError ? e : new HarnessError('HANDSHAKE', String(e)));
       throw e;
@@ -93,6 +105,16 @@ export class Session {
 
   get linkStats(): LinkStats {
     return this.conn.snapshotStats();
+  }
+
+  /** Once the session has failed: ms from the last progress to the failure (detection time). */
+  get detectionMs(): number | undefined {
+    return this.pipe.detectionMs;
+  }
+
+  /** Once the session has failed: the audio frame the device was working on, if streaming. */
+  get failedFrame(): number | undefined {
+    return this.pipe.failedRequest?.frame;
   }
 
   /** Every device log line (non-protocol line), timestamped, verbatim. */

@@ -1,6 +1,6 @@
 /** Build a Target from a resolved profile. */
 import type { TargetProfile } from '../config/config-types.ts';
-import { HarnessError } from '../core/errors.ts';
+import { BoardTarget } from './board/board-target.ts';
 import { QemuTarget } from './qemu-target.ts';
 import { SimTarget } from './sim-target.ts';
 import type { Target } from './target.ts';
@@ -12,6 +12,6 @@ export function createProfileTarget(p: TargetProfile): Target {
     case 'qemu':
       return new QemuTarget(p);
     case 'board':
-      throw new HarnessError('USAGE', `target kind "board" (profile ${p.name}) is not available in this build yet`, { target: p.name });
+      return new BoardTarget(p);
   }
 }

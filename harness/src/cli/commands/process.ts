@@ -12,7 +12,7 @@ import { withSession } from '../../runner/open-session.ts';
 import { applyParams } from '../../runner/apply-params.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, parseParams, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
-import { formatCounter } from '../format-counter.ts';
+import { counterUnit, formatCounter } from '../format-counter.ts';
 import { runHandler } from '../run-handler.ts';
 
 interface ProcessArgs extends TargetArgs {
@@ -59,6 +59,9 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
     if (args.log) await writeFile(args.log, result.log.map((l) => `${(l.t / 1000).toFixed(3)} ${l.text}\n`).join(''));
     const audioS = wav.samples.length / result.info.rate;
     const counter = summarize(result.streamed.cycles);
+    // Per-frame counts (exact and repeatable on QEMU); none without a counter.
+    const perFrame = result.info.counter === 'none' ? [] : Array.from(result.streamed.cycles);
+    const worstFrame = perFrame.length ? perFrame.indexOf(counter.max) : null;
     const summary = {
       target: target.description,
       firmware: { name: result.info.fw, build: result.info.build, model: result.info.model, weights: result.info.weights },
@@ -68,7 +71,7 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
       frames: result.streamed.frames,
       audioSeconds: audioS,
       wallSeconds: wallS,
-      counter: { source: result.info.counter, ...counter },
+      counter: { source: result.info.counter, unit: counterUnit(result.info.counter), ...counter, worstFrame, perFrame },
       link: result.link,
       deviceLogLines: result.log.length,
     };
@@ -81,7 +84,7 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
       `model ${result.info.model} (${result.info.fw} build ${result.info.build})` +
         (Object.keys(result.applied).length ? `, params ${Object.entries(result.applied).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''),
       `${result.streamed.frames} frames, ${audioS.toFixed(2)} s of audio in ${wallS.toFixed(2)} s (${(audioS / wallS).toFixed(1)}x real time)`,
-      formatCounter(result.info.counter, counter),
+      formatCounter(result.info.counter, counter) + (result.info.counter !== 'none' && worstFrame !== null ? ` (frame ${worstFrame}), min ${counter.min}` : ''),
       `link: ${result.link.txLines} lines sent, ${result.link.resentLines} re-sent, ${result.link.hostCrcErrors} corrupt lines received, ${result.log.length} device log lines`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);

@@ -3,6 +3,8 @@
  * asserts bit-exactness and real-time margin, checks budgets and writes reports/<run-id>/.
  * Exit code 0 all passed, 1 a test failed, 2 an infrastructure error (or interrupted: 130).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 
 import { loadConfig } from '../../config/load-config.ts';
@@ -17,20 +19,45 @@ import { newRunId } from '../../runner/run-id.ts';
 import { readParamsFile } from '../../tune/params-file.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { createConsoleReporter } from '../../reporters/console-reporter.ts';
-import { writeReports } from '../../reporters/write-reports.ts';
+import { checkRunId, writeReports } from '../../reporters/write-reports.ts';
 import { checkWindow, parseParams } from '../common-options.ts';
+import { parseFaultOptions } from '../fault-options.ts';
 import { EXIT, runHandler } from '../run-handler.ts';
-import { withRunOptions, type RunArgs } from '../run-options.ts';
+import { checkRunNumbers, withRunOptions, type RunArgs } from '../run-options.ts';
 
-export const runCommand: CommandModule<object, RunArgs> = {
+interface RunCommandArgs extends RunArgs {
+  'reports-dir'?: string;
+  'run-id'?: string;
+}
+
+/** The run id (given or new) and the folder it may use: a given id must not overwrite a run. */
+function runFolder(args: RunCommandArgs, configured: string): { runId: string; reportsDir: string } {
+  const reportsDir = args['reports-dir'] ? path.resolve(args['reports-dir']) : configured;
+  const given = args['run-id'];
+  if (given === undefined) return { runId: newRunId(), reportsDir };
+  try {
+    checkRunId(given);
+  } catch (e) {
+    throw new HarnessError('USAGE', `--run-id ${JSON.stringify(given)}: expected a plain folder name (letters, digits, . _ -; not "latest")`, { key: 'run-id' }, { cause: e });
+  }
+  const dir = path.join(reportsDir, given);
+  if (existsSync(dir)) throw new HarnessError('USAGE', `--run-id ${given}: ${displayPath(dir)} already exists; choose another id`, { key: 'run-id', file: dir });
+  return { runId: given, reportsDir };
+}
+
+export const runCommand: CommandModule<object, RunCommandArgs> = {
   command: 'run',
   describe: 'Run the regression: stream vector suites through the firmware, assert bit-exactness and real-time margin, write reports',
   builder: (y: Argv) =>
     withRunOptions(y)
+      .option('reports-dir', { type: 'string', describe: 'parent folder of the run folders (default: the config\'s reportsDir, else reports/); <dir>/latest points at the newest run' })
+      .option('run-id', { type: 'string', describe: 'name of the run folder (default: a UTC timestamp plus a random suffix); must not exist yet' })
       .example('$0 run --target qemu', 'every suite on the emulated Cortex-M4 with the reference firmware')
       .example('$0 run --target sim --suite smoke --grep "tone*"', 'a quick subset on the host simulator')
-      .example('$0 run --shard 2/4 --jobs 2', 'the second quarter of the cases, two emulators in parallel') as unknown as Argv<RunArgs>,
-  handler: runHandler<RunArgs>(async (args) => {
+      .example('$0 run --shard 2/4 --jobs 2', 'the second quarter of the cases, two emulators in parallel')
+      .example('$0 run --baseline reports/main/report.json', 'flag per-case cycle regressions against an earlier run') as unknown as Argv<RunCommandArgs>,
+  handler: runHandler<RunCommandArgs>(async (args) => {
+    checkRunNumbers(args);
     const cfgFile = loadConfig(args.config);
     const cfg = resolveConfig(cfgFile.file, cfgFile.path, {
       target: args.target,
@@ -47,8 +74,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const shard = args.shard ? parseShard(args.shard) : null;
     const cases = selectCases(suites.flatMap((s) => s.cases), { tags: args.tag ?? [], grep: args.grep ?? null, shard });
     if (cases.length === 0) throw new HarnessError('USAGE', 'no case matches the selection (check --suite, --tag, --grep, --shard)');
+    const faults = parseFaultOptions(args);
     const baseline = args.baseline ? await loadBaseline(args.baseline, args['baseline-threshold'] ?? cfg.defaults.baselineThreshold) : null;
-    const runId = newRunId();
+    const { runId, reportsDir } = runFolder(args, cfg.defaults.reportsDir);
     const controller = new AbortController();
     let interrupted = false;
     const off = onInterrupt((sig) => {
@@ -73,13 +101,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
         baseline,
         command: ['hil', ...process.argv.slice(2)],
         signal: controller.signal,
+        faults,
+        onLinkFeasibility: (f) => {
+          // before any case streams: a link that cannot carry the audio in real time makes the
+          // run link-bound (its wall time measures the link, not the model)
+          if (f.level !== 'ok') process.stderr.write(`hil: warning: ${f.message}\n`);
+        },
         hooks: {
           onCaseStart: (c, index, total) => consoleReporter.onCaseStart?.({ id: c.id, index, total }),
           onProgress: (c, done, total) => consoleReporter.onProgress?.({ id: c.id, framesDone: done, framesTotal: total }),
           onCaseEnd: (r) => consoleReporter.onCaseEnd?.(r),
         },
       });
-      const written = await writeReports(report, { reportsDir: cfg.defaults.reportsDir, failedOutputs: outputs });
+      const written = await writeReports(report, { reportsDir, failedOutputs: outputs });
       await consoleReporter.onRunEnd?.(report, written.dir);
       for (const w of written.warnings) process.stderr.write(`hil: warning: ${w}\n`);
       process.stdout.write(`${displayPath(written.html)}\n`);

@@ -1,0 +1,155 @@
+/**
+ * Bench: what the harness costs on QEMU. In one run it measures
+ *   (a) the harness streaming the `speech` suite through QEMU (the regression runner in-process,
+ *       what `hil run --target qemu --suite speech` runs minus writing report files: QEMU
+ *       start-up, handshake, RESET per case, windowed PROCESS/RESULT over semihosting, golden
+ *       comparison), and
+ *   (b) QEMU running the same model on the same audio with no host interaction (the batch image,
+ *       qemu-batch.ts: audio preloaded into guest memory, one summary line at the end),
+ * both with one QEMU start-up, the same `-icount` and the same model code, and prints the overhead
+ * ratio wall(a) / wall(b) (goal <= 1.2) and audio seconds per wall second of each. Both sides must
+ * reproduce the goldens. Runs alternate (a) and (b) `repeats` times; the ratio uses the medians.
+ *
+ *   npx tsx harness/bench/qemu-overhead.ts [--repeats 5] [--suite speech] [--window 8]
+ */
+import os from 'node:os';
+
+import { loadConfig } from '../src/config/load-config.ts';
+import { resolveConfig } from '../src/config/resolve-config.ts';
+import { readWav, requireMono16 } from '../src/dsp/wav.ts';
+import { runRegression } from '../src/runner/run.ts';
+import { loadSuites } from '../src/runner/suites.ts';
+import { Session } from '../src/session/session.ts';
+import { QemuTarget } from '../src/targets/qemu/qemu-target.ts';
+import { benchEnvironment, childCpuSeconds, cpuSecondsSince, finish, fixed, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
+import { BATCH_IMAGE, runBatch, type BatchFile, type BatchRun } from './qemu-batch.ts';
+
+export const GOAL_OVERHEAD = 1.2;
+
+interface HarnessRun {
+  readonly wallSeconds: number;
+  /** Sum of the cases' streaming time (first RESET to last RESULT of each case). */
+  readonly streamSeconds: number;
+  readonly hostCpuSeconds: number;
+  readonly qemuCpuSeconds: number | null;
+  readonly passed: number;
+  readonly cases: number;
+  readonly instructions: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Guest instructions per frame of the model and of everything else (agent, link), from STATS. */
+async function guestCostPerFrame(firmware: string, samples: Int16Array, window: number): Promise<{ model: number; agent: number }> {
+  const target = new QemuTarget(firmware);
+  const link = await target.start();
+  try {
+    const s = await Session.open(link, { target: target.description, window });
+    const before = await s.stats();
+    await s.reset();
+    const r = await s.stream(samples);
+    const after = await s.stats();
+    await s.close();
+    const model = r.cycles.reduce((a, b) => a + b, 0);
+    return { model: model / r.frames, agent: (Number(after.uptime) - Number(before.uptime) - model) / r.frames };
+  } finally {
+    await target.stop();
+  }
+}
+
+export async function runQemuOverhead(argv: readonly string[] = []): Promise<BenchOutcome> {
+  const f = parseFlags(argv);
+  const repeats = flagNumber(f, 'repeats', 5);
+  const suiteName = flagString(f, 'suite', 'speech');
+  const cfgFile = loadConfig(undefined);
+  const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: 'qemu', model: 'model-s' });
+  const window = flagNumber(f, 'window', cfg.defaults.window);
+  const [suite] = await loadSuites(cfg.defaults.vectorsDir, [suiteName]);
+  const cases = suite!.cases;
+  const files: BatchFile[] = [];
+  for (const c of cases) {
+    const wav = await readWav(c.input);
+    requireMono16(wav, { rate: 16000 }, c.input);
+    let golden: Int16Array | null = null;
+    if (c.golden && c.goldenExists) golden = (await readWav(c.golden)).samples;
+    files.push({ name: c.id, samples: wav.samples, golden });
+  }
+  const audioSeconds = files.reduce((a, x) => a + x.samples.length, 0) / 16000;
+
+  const harness: HarnessRun[] = [];
+  const batch: BatchRun[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const child0 = childCpuSeconds();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const { report } = await runRegression({
+      runId: `bench-qemu-overhead-${r}`,
+      profile: cfg.profile,
+      cases,
+      selection: { suites: [suiteName], tags: [], grep: null, shard: null, jobs: 1 },
+      window,
+      jobs: 1,
+      retries: 0,
+      params: { ...cfg.profile.params },
+      baseline: null,
+      command: ['bench', 'qemu-overhead'],
+    });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const hostCpuSeconds = cpuSecondsSince(cpu0);
+    const child1 = childCpuSeconds();
+    harness.push({
+      wallSeconds,
+      streamSeconds: report.cases.reduce((a, c) => a + c.wallMs / 1000, 0),
+      hostCpuSeconds,
+      qemuCpuSeconds: child0 === null || child1 === null ? null : child1 - child0,
+      passed: report.summary.passed,
+      cases: report.cases.length,
+      instructions: report.cases.reduce((a, c) => a + (c.counts ?? []).reduce((s, v) => s + v, 0), 0),
+    });
+    batch.push(await runBatch(files));
+  }
+  const guest = await guestCostPerFrame(cfg.profile.firmware, files[0]!.samples, window);
+  const exact = batch.every((b) => b.files.every((x) => x.bitExact === true));
+  const allPassed = harness.every((h) => h.passed === h.cases);
+  const hWall = median(harness.map((h) => h.wallSeconds));
+  const bWall = median(batch.map((b) => b.wallSeconds));
+  const ratio = hWall / bWall;
+  const hStream = median(harness.map((h) => h.streamSeconds));
+  const bInstr = batch[0]!.files.reduce((a, x) => a + x.instructions.total, 0);
+  const hInstr = harness[0]!.instructions;
+  const frames = batch[0]!.files.reduce((a, x) => a + x.frames, 0);
+  const rows = [
+    ['harness: hil run --suite ' + suiteName + ' (in-process, QEMU semihost link)', harness.map((h) => fixed(h.wallSeconds, 3)).join(' / '), fixed(hWall, 3), `${fixed(audioSeconds / hWall, 1)}x`, fixed(median(harness.map((h) => h.hostCpuSeconds)), 2), fixed(median(harness.map((h) => h.qemuCpuSeconds ?? NaN)), 2), allPassed ? 'all golden' : 'MISMATCH'],
+    ['QEMU alone: batch image, audio preloaded, no host I/O', batch.map((b) => fixed(b.wallSeconds, 3)).join(' / '), fixed(bWall, 3), `${fixed(audioSeconds / bWall, 1)}x`, '-', fixed(median(batch.map((b) => b.qemuCpuSeconds ?? NaN)), 2), exact ? 'all golden' : 'MISMATCH'],
+  ];
+  const text = [
+    `## Harness overhead on QEMU: ${suiteName} suite (${cases.length} files, ${audioSeconds.toFixed(1)} s of audio, ${frames} frames), window ${window}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs`,
+    '',
+    table(['run', 'wall s (each repeat)', 'median wall s', 'audio s / wall s', 'harness CPU s', 'QEMU CPU s', 'outputs'], rows),
+    '',
+    `Overhead ratio (median harness wall / median batch wall): **${ratio.toFixed(2)}** (goal <= ${GOAL_OVERHEAD}).`,
+    `Streaming alone (sum of the cases' first-RESET-to-last-RESULT time, median): ${hStream.toFixed(3)} s; the rest of the harness wall is QEMU start-up, handshake and golden comparison.`,
+    `Guest instructions in the model's process call: harness run ${hInstr}, batch ${bInstr} ` +
+      `(${hInstr === bInstr ? 'identical' : `${((hInstr - bInstr) / frames).toFixed(1)} per frame apart: the call sites differ inside the timed window`}); batch stack high-water ${batch[0]!.stackHwm} B.`,
+    `Guest work per frame over the protocol (STATS uptime over one file): model ${guest.model.toFixed(0)} instructions, ` +
+      `agent + link ${guest.agent.toFixed(0)} (${((guest.agent / guest.model) * 100).toFixed(1)} % on top of the model): base64, CRC-32 and semihosting calls on the Cortex-M4.`,
+  ].join('\n');
+  const goals: Goal[] = [
+    {
+      goal: `harness wall time on QEMU <= ${GOAL_OVERHEAD}x QEMU alone (${suiteName} suite)`,
+      met: exact && allPassed ? ratio <= GOAL_OVERHEAD : null,
+      detail: exact && allPassed ? `${ratio.toFixed(2)}x (median of ${repeats}: ${hWall.toFixed(3)} s vs ${bWall.toFixed(3)} s)` : 'outputs did not match the goldens: no figure',
+    },
+  ];
+  return {
+    name: 'qemu-overhead',
+    json: { environment: benchEnvironment(), guestInstructionsPerFrame: guest, suite: suiteName, cases: cases.length, audioSeconds, frames, window, repeats, batchImage: BATCH_IMAGE, harness, batch, medianHarnessWall: hWall, medianBatchWall: bWall, overheadRatio: ratio, harnessInstructions: hInstr, batchInstructions: bInstr },
+    text,
+    goals,
+  };
+}
+
+if (isMain(import.meta.url)) await finish(await runQemuOverhead(process.argv.slice(2)));

@@ -1,0 +1,55 @@
+/**
+ * What a run records about a bench board (report.json `target.board`): the serial port actually
+ * used and how it was found, the link settings, the reset method and the flash step with the
+ * flasher's own output. Types only.
+ */
+
+export type FlasherType = 'gdb' | 'command' | 'none';
+export type ResetMethod = 'protocol' | 'dtr' | 'rts' | 'flasher' | 'none';
+
+/** The serial port a board was reached on. */
+export interface PortRecord {
+  /** Device path opened, e.g. /dev/ttyACM0 or /dev/pts/3. */
+  readonly path: string;
+  /** How the profile named it: by `path`, or by USB identity resolved from the port listing. */
+  readonly matchedBy: 'path' | 'usb';
+  readonly vendorId: string | null;
+  readonly productId: string | null;
+  readonly serialNumber: string | null;
+  readonly manufacturer: string | null;
+  /** /dev/serial/by-id name, when there is one. */
+  readonly byId: string | null;
+  /** Where the identity came from: serialport's listing (udev), sysfs, or nowhere. */
+  readonly listing: 'serialport' | 'sysfs' | 'none';
+}
+
+/** One run of the flash step. */
+export interface FlashRecord {
+  readonly type: FlasherType;
+  /** Executable run (gdb, or argv[0] of a command flasher); null for `none`. */
+  readonly tool: string | null;
+  /** Full command line as run (no shell). */
+  readonly argv: readonly string[] | null;
+  /** GDB server address (gdb flasher). */
+  readonly server: string | null;
+  /** Image handed to the flasher. */
+  readonly image: string;
+  /** gdb: the commands of the script it ran. */
+  readonly script?: readonly string[];
+  /** true: read back and compared (gdb compare-sections); null: not checked by hil. */
+  readonly verified: boolean | null;
+  /** Bytes loaded, as the flasher reported them. */
+  readonly loadedBytes: number | null;
+  readonly elapsedMs: number;
+  /** The flasher's own output (stdout and stderr, last lines). */
+  readonly output: readonly string[];
+}
+
+export interface BoardRecord {
+  readonly port: PortRecord;
+  readonly baudRate: number;
+  readonly reset: ResetMethod;
+  /** The flash step of this run; null when the board was not flashed (flasher `none`). */
+  readonly flash: FlashRecord | null;
+  readonly flasher: FlasherType;
+}
