@@ -64,6 +64,8 @@ export interface BenchEnvironment {
   readonly cpus: number;
   readonly cpuModel: string;
   readonly gitCommit: string | null;
+  /** 1, 5 and 15 minute load averages when measured: other work on the machine skews timings. */
+  readonly loadAverage: readonly number[];
 }
 
 export function benchEnvironment(): BenchEnvironment {
@@ -81,6 +83,7 @@ export function benchEnvironment(): BenchEnvironment {
     cpus: os.availableParallelism?.() ?? cpus.length,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     gitCommit,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 

@@ -160,7 +160,9 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
           : `${scaling.toFixed(2)}x best-of-${repeats} (median ${fixed(medianScaling, 2)}x) on ${cpus} CPUs; CPU-bound ceiling ${fixed(ceiling, 2)}x`,
     },
     {
-      goal: `harness CPU < ${GOAL_HOST_CPU_PERCENT} % of one core at real-time rate`,
+      // At the emulator's pace (~40x real time) reads are large and few: this is the cost per audio
+      // second with the fewest wake-ups; host-cost.ts measures it at real-time rate on a paced link.
+      goal: `harness CPU per audio second < ${GOAL_HOST_CPU_PERCENT} % of one core, streaming as fast as ${targetName} goes`,
       met: Number.isFinite(hostPct) ? hostPct < GOAL_HOST_CPU_PERCENT : null,
       detail: `${fixed(hostPct, 2)} % (median over ${runs.length} runs: harness CPU s / audio s x 100)`,
     },

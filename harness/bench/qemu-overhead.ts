@@ -12,9 +12,12 @@
  *
  *   npx tsx harness/bench/qemu-overhead.ts [--repeats 5] [--suite speech] [--window 8]
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 import { loadConfig } from '../src/config/load-config.ts';
+import { FIRMWARE_BUILD } from '../src/core/paths.ts';
 import { resolveConfig } from '../src/config/resolve-config.ts';
 import { readWav, requireMono16 } from '../src/dsp/wav.ts';
 import { runRegression } from '../src/runner/run.ts';
@@ -42,19 +45,31 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** Guest instructions per frame of the model and of everything else (agent, link), from STATS. */
-async function guestCostPerFrame(firmware: string, samples: Int16Array, window: number): Promise<{ model: number; agent: number }> {
+interface GuestCost {
+  /** Guest instructions per frame in the model's process call. */
+  readonly model: number;
+  /** Guest instructions per frame outside it: agent (base64, CRC-32, framing) and link driver. */
+  readonly agent: number;
+  /** Wall microseconds per streamed frame (RESET to last RESULT). */
+  readonly wallMicrosPerFrame: number;
+}
+
+/** Stream one file through `firmware` and read the guest's work from STATS uptime (exact under
+ *  -icount: the virtual clock stops while the guest waits in a semihosting read). */
+async function guestCostPerFrame(firmware: string, samples: Int16Array, window: number): Promise<GuestCost> {
   const target = new QemuTarget(firmware);
   const link = await target.start();
   try {
     const s = await Session.open(link, { target: target.description, window });
     const before = await s.stats();
+    const t0 = performance.now();
     await s.reset();
     const r = await s.stream(samples);
+    const wall = performance.now() - t0;
     const after = await s.stats();
     await s.close();
     const model = r.cycles.reduce((a, b) => a + b, 0);
-    return { model: model / r.frames, agent: (Number(after.uptime) - Number(before.uptime) - model) / r.frames };
+    return { model: model / r.frames, agent: (Number(after.uptime) - Number(before.uptime) - model) / r.frames, wallMicrosPerFrame: (wall * 1000) / r.frames };
   } finally {
     await target.stop();
   }
@@ -112,6 +127,10 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
     batch.push(await runBatch(files));
   }
   const guest = await guestCostPerFrame(cfg.profile.firmware, files[0]!.samples, window);
+  // the same stream through the gain model (a few thousand instructions a frame): what the
+  // protocol and the semihosting link cost per frame with next to no model work
+  const gainImage = path.join(FIRMWARE_BUILD, 'qemu', 'hil-qemu-gain-semihost.elf');
+  const floor = existsSync(gainImage) ? await guestCostPerFrame(gainImage, files[0]!.samples, window) : null;
   const exact = batch.every((b) => b.files.every((x) => x.bitExact === true));
   const allPassed = harness.every((h) => h.passed === h.cases);
   const hWall = median(harness.map((h) => h.wallSeconds));
@@ -136,6 +155,11 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
       `(${hInstr === bInstr ? 'identical' : `${((hInstr - bInstr) / frames).toFixed(1)} per frame apart: the call sites differ inside the timed window`}); batch stack high-water ${batch[0]!.stackHwm} B.`,
     `Guest work per frame over the protocol (STATS uptime over one file): model ${guest.model.toFixed(0)} instructions, ` +
       `agent + link ${guest.agent.toFixed(0)} (${((guest.agent / guest.model) * 100).toFixed(1)} % on top of the model): base64, CRC-32 and semihosting calls on the Cortex-M4.`,
+    `Per frame of that file: ${guest.wallMicrosPerFrame.toFixed(0)} us streamed by the harness, ${((bWall / frames) * 1e6).toFixed(0)} us in the batch (start-up included)` +
+      (floor
+        ? `; the gain model (${floor.model.toFixed(0)} instructions a frame) streams at ${floor.wallMicrosPerFrame.toFixed(0)} us a frame: the per-frame cost of the agent and the two ` +
+          'semihosting calls, which QEMU runs on its one vCPU thread in series with the model (the harness process is mostly idle meanwhile).'
+        : '.'),
   ].join('\n');
   const goals: Goal[] = [
     {
@@ -146,7 +170,7 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
   ];
   return {
     name: 'qemu-overhead',
-    json: { environment: benchEnvironment(), guestInstructionsPerFrame: guest, suite: suiteName, cases: cases.length, audioSeconds, frames, window, repeats, batchImage: BATCH_IMAGE, harness, batch, medianHarnessWall: hWall, medianBatchWall: bWall, overheadRatio: ratio, harnessInstructions: hInstr, batchInstructions: bInstr },
+    json: { environment: benchEnvironment(), guestPerFrame: guest, gainModelPerFrame: floor, suite: suiteName, cases: cases.length, audioSeconds, frames, window, repeats, batchImage: BATCH_IMAGE, harness, batch, medianHarnessWall: hWall, medianBatchWall: bWall, overheadRatio: ratio, harnessInstructions: hInstr, batchInstructions: bInstr },
     text,
     goals,
   };

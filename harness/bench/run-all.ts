@@ -5,14 +5,19 @@
  *
  *   npm run bench [-- --quick] [-- --target sim]
  *
- * `--quick` shortens the link bench (2 s per configuration) and runs the scaling bench once per job
- * count; `--target` picks the scaling bench's target (default qemu). A full run takes 2-3 minutes.
+ * Benchmarks: link-efficiency (computed), link-throughput (paced link, windows x baud rates),
+ * host-cost (harness CPU at real-time rate), qemu-overhead (harness vs QEMU alone), jobs-scaling
+ * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds).
+ * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget, 2 overhead repeats,
+ * one scaling run of 2 rounds per job count); `--target` picks the scaling bench's target
+ * (default qemu). A full run takes about 5 minutes.
  * An entry point: it prints, and exits 1 when a benchmark could not run (a missed goal is a figure,
  * not a failure).
  */
 import path from 'node:path';
 
 import { benchEnvironment, finish, flagString, formatGoals, parseFlags, writeBenchJson, writeBenchText, type BenchOutcome } from './bench-io.ts';
+import { runHostCost } from './host-cost.ts';
 import { runJobsScaling } from './jobs-scaling.ts';
 import { runLinkEfficiency } from './link-efficiency.ts';
 import { runLinkThroughput } from './link-throughput.ts';
@@ -25,11 +30,13 @@ const target = flagString(flags, 'target', 'qemu');
 const plan: Array<[string, () => Promise<BenchOutcome>]> = [
   ['link-efficiency', () => runLinkEfficiency([])],
   ['link-throughput', () => runLinkThroughput(quick ? ['--budget-s', '2'] : [])],
+  ['host-cost', () => runHostCost(quick ? ['--budget-s', '8'] : [])],
   ['qemu-overhead', () => runQemuOverhead(quick ? ['--repeats', '2'] : [])],
   ['jobs-scaling', () => runJobsScaling(['--target', target, ...(quick ? ['--repeats', '1', '--rounds', '2'] : [])])],
 ];
 
 const t0 = performance.now();
+const startLoad = benchEnvironment().loadAverage;
 const outcomes: BenchOutcome[] = [];
 const failures: string[] = [];
 for (const [name, run] of plan) {
@@ -49,7 +56,8 @@ const env = benchEnvironment();
 const summary = [
   '# hil benchmarks',
   '',
-  `Measured ${env.date} on ${env.cpus} x ${env.cpuModel}, ${env.platform}, Node ${env.node}, commit ${env.gitCommit ?? 'unknown'}.`,
+  `Measured ${env.date} on ${env.cpus} x ${env.cpuModel}, ${env.platform}, Node ${env.node}, commit ${env.gitCommit ?? 'unknown'}; ` +
+    `load average at the start ${startLoad.join(' / ')}, at the end ${env.loadAverage.join(' / ')} (1 / 5 / 15 min; other work on the machine skews the timings).`,
   'Reproduce: `npm run bench` (figures in reports/bench/*.json).',
   '',
   ...outcomes.flatMap((o) => [o.text, '']),

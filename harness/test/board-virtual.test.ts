@@ -99,6 +99,10 @@ describe('bench board: the virtual bench board end to end (issue 6)', function (
       expect(t.counter).to.equal('icount');
       expect(report.device?.model).to.equal('model-s');
       expect(report.device?.fw).to.equal('hil-qemu-model-s-uart');
+      const runDir = path.join(reportsDir, report.runId);
+      const summary = readFileSync(path.join(runDir, 'summary.md'), 'utf8');
+      expect(summary).to.match(new RegExp(`\\| Board \\| ${line.ptyPath}, 115200 baud, reset flasher; flashed with gdb-multiarch via ${line.gdbServer}: \\d+ bytes, verified`));
+      expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).to.contain(`flashed with gdb-multiarch via ${line.gdbServer}`);
     } finally {
       child.kill('SIGINT');
     }

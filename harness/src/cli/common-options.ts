@@ -5,6 +5,7 @@ import type { TargetProfile } from '../config/config-types.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveConfig } from '../config/resolve-config.ts';
 import { HarnessError } from '../core/errors.ts';
+import { checkFirmwareImage } from '../firmware-image/check-image.ts';
 import { TARGET_KINDS } from '../targets/target.ts';
 
 export interface TargetArgs {
@@ -13,6 +14,8 @@ export interface TargetArgs {
   firmware?: string;
   model?: string;
   link?: 'semihost' | 'uart';
+  port?: string;
+  baud?: number;
   window: number;
   'handshake-timeout'?: number;
 }
@@ -28,6 +31,8 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
     .option('firmware', { alias: 'f', type: 'string', describe: 'firmware image: the sim executable or the ELF (default: the reference build of --model)' })
     .option('model', { type: 'string', describe: 'reference model whose default image to use: model-s (default) or gain' })
     .option('link', { choices: ['semihost', 'uart'] as const, describe: 'qemu link: semihosting over stdio (fast) or the UART on a pty' })
+    .option('port', { type: 'string', describe: 'board serial port path (overrides the profile)' })
+    .option('baud', { type: 'number', describe: 'board baud rate (overrides the profile)' })
     .option('window', { type: 'number', default: 8, describe: 'frames kept in flight (capped by the device window); 1 = stop-and-wait' })
     .option('handshake-timeout', { type: 'number', describe: 'milliseconds to wait for the device to identify itself' }) as Argv<T & TargetArgs>;
 }
@@ -35,7 +40,8 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
 /** Resolve the target profile for info/process the same way `hil run` does. */
 export function profileFromArgs(a: TargetArgs): TargetProfile {
   const cfg = loadConfig(a.config);
-  const { profile } = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link });
+  const { profile } = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link, port: a.port, baudRate: a.baud });
+  checkFirmwareImage(profile.kind, profile.firmware);
   return a['handshake-timeout'] ? { ...profile, handshakeTimeoutMs: a['handshake-timeout'] } : profile;
 }
 

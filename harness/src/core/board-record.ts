@@ -1,7 +1,7 @@
 /**
  * What a run records about a bench board (report.json `target.board`): the serial port actually
  * used and how it was found, the link settings, the reset method and the flash step with the
- * flasher's own output. Types only.
+ * flasher's own output. Types, and the one-line description reports print.
  */
 
 export type FlasherType = 'gdb' | 'command' | 'none';
@@ -52,4 +52,25 @@ export interface BoardRecord {
   /** The flash step of this run; null when the board was not flashed (flasher `none`). */
   readonly flash: FlashRecord | null;
   readonly flasher: FlasherType;
+}
+
+/** One line for reports: `/dev/ttyACM0 (USB 0483:374b, serial X), 115200 baud, reset flasher;
+ *  flashed with gdb-multiarch via localhost:3333: 73720 bytes, verified, 0.6 s`. Pure. */
+export function describeBoardRecord(b: BoardRecord): string {
+  const p = b.port;
+  const id = [p.vendorId || p.productId ? `USB ${p.vendorId ?? '?'}:${p.productId ?? '?'}` : null, p.serialNumber ? `serial ${p.serialNumber}` : null, p.manufacturer]
+    .filter((x): x is string => Boolean(x))
+    .join(', ');
+  const port = `${p.path}${id ? ` (${id})` : ''}${p.matchedBy === 'usb' ? ', found by USB identity' : ''}`;
+  const f = b.flash;
+  const flash = !f
+    ? 'not flashed (flasher none)'
+    : `flashed with ${f.tool ?? f.type}${f.server ? ` via ${f.server}` : ''}: ${[
+        f.loadedBytes !== null ? `${f.loadedBytes} bytes` : null,
+        f.verified ? 'verified' : 'not verified by hil',
+        `${(f.elapsedMs / 1000).toFixed(1)} s`,
+      ]
+        .filter((x) => x !== null)
+        .join(', ')}`;
+  return `${port}, ${b.baudRate} baud, reset ${b.reset}; ${flash}`;
 }

@@ -6,7 +6,7 @@ import { builtinQemuImage } from '../config/builtin-profiles.ts';
 import { isHarnessError, type HarnessError } from '../core/errors.ts';
 import { liveChildCount } from '../targets/child-registry.ts';
 import { createCommandFlasher, expandTemplate, placeholdersIn } from './command-flasher.ts';
-import { FLASHER_PRESETS } from './presets.ts';
+import { FLASHER_PRESETS, presetJson } from './presets.ts';
 import { outputTail, runTool } from './run-tool.ts';
 
 const ELF = builtinQemuImage('gain', 'uart');
@@ -41,6 +41,7 @@ describe('command flasher templates', () => {
       expect(p.flasher.argv![0], p.name).to.equal(p.name);
       expect(p.flasher.resetArgv?.length, p.name).to.be.greaterThan(0);
       expect(placeholdersIn(p.flasher.argv!).size, p.name).to.be.greaterThan(0);
+      expect(JSON.parse(presetJson(p)), p.name).to.deep.equal({ flasher: p.flasher, reset: 'flasher' });
     }
   });
 });

@@ -63,5 +63,6 @@ export const FLASHER_PRESETS: readonly FlasherPreset[] = [
 
 /** One preset as the JSON to paste into hil.config.json. */
 export function presetJson(p: FlasherPreset): string {
-  return JSON.stringify({ flasher: p.flasher, reset: 'flasher' }, null, 2);
+  // arrays of strings on one line each: an argv reads better that way
+  return JSON.stringify({ flasher: p.flasher, reset: 'flasher' }, null, 2).replace(/\[\n\s+([^\]]*?)\n\s+\]/g, (_, inner: string) => `[${inner.split(/,\n\s+/).join(', ')}]`);
 }

@@ -2,6 +2,7 @@
  * Run-level sections of the HTML report: top bar, verdict banner, key figures, what failed,
  * the cases table (`id="cases"`) and the environment (target, firmware, model, host). Pure.
  */
+import { describeBoardRecord } from '../core/board-record.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
 import { caseAnchor, estimatedBadge, pill } from './html-case-detail.ts';
 import {
@@ -122,6 +123,7 @@ export function environment(r: RunReport): SafeHtml {
     ['profile', html`<strong>${t.profile}</strong> (${t.kind})`],
     ['description', t.description],
     ['port', t.port],
+    ['board', t.board ? describeBoardRecord(t.board) : null],
     ['clock', fmtHz(t.clockHz)],
     ['counter', html`${counterDescription(t)}${estimatedBadge(r)}`],
     ['CPI', t.counter === 'icount' && isNum(t.cpi) ? String(t.cpi) : null],

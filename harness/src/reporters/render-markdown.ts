@@ -4,6 +4,7 @@
  * each failed case failed, and the environment. Device-, vector- and config-supplied strings are
  * escaped for Markdown and HTML. Pure.
  */
+import { describeBoardRecord } from '../core/board-record.ts';
 import type { CaseResult, RunReport, RunStatus } from '../core/results.ts';
 import { escapeMarkdown as md, visibleControls } from './escape.ts';
 import { reliabilityLines } from './reliability-summary.ts';
@@ -70,6 +71,7 @@ function environment(r: RunReport): string[] {
     ['Commit', r.environment.gitCommit ? code(r.environment.gitCommit) : 'unknown'],
     ['Command', code(r.command.join(' '))],
   ];
+  if (t.board) rows.push(['Board', md(describeBoardRecord(t.board))]);
   if (t.linkFeasibility) rows.push(['Link feasibility', `${t.linkFeasibility.level}: ${md(t.linkFeasibility.message)}`]);
   if (r.resources) rows.push(['Resources', `${r.resources.status === 'not-applicable' ? 'not applicable' : r.resources.status}: ${md(r.resources.message)}`]);
   if (r.baseline) rows.push(['Baseline', `${md(r.baseline.path)} (threshold ${(r.baseline.threshold * 100).toFixed(1)} %, ${r.baseline.regressions} regression${r.baseline.regressions === 1 ? '' : 's'})`]);

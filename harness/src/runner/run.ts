@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../core/paths.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import { elfSizes, isElf } from '../firmware-image/elf-sizes.ts';
+import { checkFirmwareImage } from '../firmware-image/check-image.ts';
 import { createProfileTarget } from '../targets/create-target.ts';
 import { checkCounter } from '../targets/board/board-profile.ts';
 import { BoardTarget } from '../targets/board/board-target.ts';
@@ -78,6 +79,7 @@ async function loadGolden(c: RunnableCase, rate: number): Promise<Int16Array | n
 
 export async function runRegression(o: RunOptions): Promise<RunOutput> {
   const startedAt = new Date();
+  checkFirmwareImage(o.profile.kind, o.profile.firmware);
   const image = await readFile(o.profile.firmware).catch(() => null);
   const firmwareSha256 = image ? createHash('sha256').update(image).digest('hex') : '';
   const sizes = image && isElf(image) && o.profile.kind !== 'sim' ? elfSizes(image, o.profile.firmware) : null;

@@ -30,6 +30,8 @@ export const WRITE_FAILURE_GRACE_MS = 250;
 
 /** Device log lines kept in memory; later ones are counted but dropped. */
 export const DEVICE_LOG_CAP = 100_000;
+/** Characters of device log kept in memory (a device flooding long log lines stays bounded). */
+export const DEVICE_LOG_CHARS = 4 * 1024 * 1024;
 
 export class Connection {
   readonly stats: LinkStats = createLinkStats();
@@ -157,10 +159,17 @@ export class Connection {
     }
   }
 
+  private logChars = 0;
+  private logFull = false;
+
   private log(text: string): void {
-    if (this.deviceLog.length < DEVICE_LOG_CAP) this.deviceLog.push({ t: this.elapsed(), text });
-    else if (this.deviceLog.length === DEVICE_LOG_CAP) {
-      this.deviceLog.push({ t: this.elapsed(), text: `[hil: device log truncated after ${DEVICE_LOG_CAP} lines]` });
+    if (this.logFull) return;
+    if (this.deviceLog.length < DEVICE_LOG_CAP && this.logChars + text.length <= DEVICE_LOG_CHARS) {
+      this.deviceLog.push({ t: this.elapsed(), text });
+      this.logChars += text.length;
+    } else {
+      this.logFull = true;
+      this.deviceLog.push({ t: this.elapsed(), text: `[hil: device log truncated after ${this.deviceLog.length} lines (${this.logChars} characters); later lines are counted, not kept]` });
     }
   }
 }

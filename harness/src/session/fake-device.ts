@@ -22,6 +22,8 @@ export interface FakeDeviceOptions {
   readonly bootReason?: string;
   /** RESULT.cycles of the n-th frame processed since start (default 1000 + n). */
   readonly cycles?: (n: number) => number;
+  /** INFO fields to report instead of the defaults (identity strings, limits). */
+  readonly info?: Partial<DeviceInfo>;
   /** Called before executing a request (not HELLO); return false to neither execute nor answer it. */
   readonly beforeExecute?: (request: Frame, device: FakeDevice) => boolean | void;
 }
@@ -68,6 +70,7 @@ export class FakeDevice {
       modelVersion: '1', modelDesc: this.model.description, weights: '00000000', rate: this.model.rate, hop: this.model.hop,
       format: 's16le', channels: 1, latency: this.model.latency, clock: 0, counter: 'none', window,
       history: opts.history ?? window, maxPayload: opts.maxPayload ?? 1024, params: this.model.params,
+      ...opts.info,
     };
     for (const p of this.model.params) this.model.setParam(p.id, p.def);
     const [host, dev] = memoryDuplexPair();

@@ -7,7 +7,7 @@ import { HarnessError } from '../core/errors.ts';
 import { describeNotice, parseBoot, parseFault, type BootInfo } from '../protocol/device-reports.ts';
 import { parseDeviceInfo, type DeviceInfo } from '../protocol/device-info.ts';
 import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
-import { MsgType, PAYLOAD_HARD_LIMIT } from '../protocol/messages.ts';
+import { HOST_LINE_LIMIT, MsgType, PAYLOAD_HARD_LIMIT } from '../protocol/messages.ts';
 import type { Connection } from './connection.ts';
 
 export interface HandshakeOptions {
@@ -68,11 +68,17 @@ export function handshake(conn: Connection, opts: HandshakeOptions): Promise<Han
     const retry = setInterval(hello, opts.retryMs);
     const deadline = setTimeout(() => {
       const last = conn.lastBytes();
+      const st = conn.snapshotStats();
+      const junk = [
+        st.overlongLines > 0 ? `${st.overlongLines} lines over the ${HOST_LINE_LIMIT}-byte limit, cut and discarded` : '',
+        st.hostCrcErrors > 0 ? `${st.hostCrcErrors} corrupt protocol lines` : '',
+      ].filter((x) => x);
+      const got = st.rxBytes > 0 ? ` (received ${st.rxBytes} bytes${junk.length ? `: ${junk.join(', ')}` : ''})` : ' (received nothing)';
       finish(
         new HarnessError(
           'HANDSHAKE',
-          `${target}: no INFO answered HELLO within ${opts.timeoutMs} ms (${attempts} attempts); last bytes received: ${last}`,
-          { target, lastBytes: last },
+          `${target}: no INFO answered HELLO within ${opts.timeoutMs} ms (${attempts} attempts)${got}; last bytes received: ${last}`,
+          { target, lastBytes: last, rxBytes: st.rxBytes, overlongLines: st.overlongLines, corruptLines: st.hostCrcErrors },
         ),
       );
     }, opts.timeoutMs);

@@ -53,6 +53,9 @@ interface Entry {
   response?: Frame;
 }
 
+/** No progress for this many stall timeouts fails the session even while the device answers. */
+export const NO_PROGRESS_FACTOR = 5;
+
 /** Is tag `a` older than tag `b` (16-bit serial arithmetic)? */
 export function olderTx(a: number, b: number): boolean {
   const d = (b - a) & 0xffff;
@@ -201,7 +204,9 @@ export class RequestPipe {
   private resend(e: Entry): boolean {
     e.resends++;
     const stalled = this.conn.elapsed() - this.lastProgress;
-    if (e.resends > this.opts.maxRetries || stalled > this.opts.requestTimeoutMs) {
+    // No progress although the device answers (NAKs, stale answers): a link too bad to carry the
+    // stream. Bounded by re-sends, and by time at NO_PROGRESS_FACTOR stall timeouts.
+    if (e.resends > this.opts.maxRetries || stalled > NO_PROGRESS_FACTOR * this.opts.requestTimeoutMs) {
       const what = `${typeName(e.type)} seq ${e.seq}${e.meta.frame === undefined ? '' : ` (frame ${e.meta.frame})`}`;
       const why =
         e.resends > this.opts.maxRetries

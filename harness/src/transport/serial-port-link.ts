@@ -19,6 +19,12 @@ export interface SerialLink extends ByteLink {
   setLines(lines: { readonly dtr?: boolean; readonly rts?: boolean }): Promise<void>;
   /** Discard bytes received but not read yet (and unsent output). */
   discardInput(): Promise<void>;
+  /**
+   * Read and drop input until the line has been quiet for `quietMs` (at most `maxMs`): the tail
+   * of whatever the device was sending before it is reset, which would otherwise run into the
+   * first line after the reset. Resolves with the bytes dropped.
+   */
+  drainStale(quietMs: number, maxMs: number): Promise<number>;
   /** Resolves when the port closes, e.g. the USB device went away. */
   readonly closed: Promise<void>;
 }
@@ -70,6 +76,29 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
     closed,
     setLines: (lines) => call(`set ${Object.keys(lines).join('/').toUpperCase()}`, (cb) => port.set(lines, cb)),
     discardInput: () => call('flush', (cb) => port.flush(cb)),
+    drainStale: (quietMs, maxMs) =>
+      new Promise<number>((resolve) => {
+        // paused mode ('readable' + read()): once the listener is gone the stream is back in its
+        // initial state, so the session's 'data' listener starts it flowing from the next byte
+        let dropped = 0;
+        let quiet: NodeJS.Timeout | undefined;
+        const finish = (): void => {
+          clearTimeout(quiet);
+          clearTimeout(cap);
+          port.off('readable', onReadable);
+          resolve(dropped);
+        };
+        const onReadable = (): void => {
+          for (let chunk = port.read() as Buffer | null; chunk !== null; chunk = port.read() as Buffer | null) {
+            dropped += chunk.length;
+            clearTimeout(quiet);
+            quiet = setTimeout(finish, quietMs);
+          }
+        };
+        const cap = setTimeout(finish, maxMs);
+        quiet = setTimeout(finish, quietMs);
+        port.on('readable', onReadable);
+      }),
     close: () =>
       (closing ??= (async () => {
         await endWritable(port);

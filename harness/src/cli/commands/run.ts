@@ -1,7 +1,8 @@
 /**
  * `hil run`: the regression. Streams every selected case through the firmware on a target,
  * asserts bit-exactness and real-time margin, checks budgets and writes reports/<run-id>/.
- * Exit code 0 all passed, 1 a test failed, 2 an infrastructure error (or interrupted: 130).
+ * Exit code 0 all passed, 1 a test failed, 2 an infrastructure error; 130 (SIGINT) or 143
+ * (SIGTERM) when interrupted, after writing the report of the finished cases, marked incomplete.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -20,9 +21,10 @@ import { readParamsFile } from '../../tune/params-file.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { createConsoleReporter } from '../../reporters/console-reporter.ts';
 import { checkRunId, writeReports } from '../../reporters/write-reports.ts';
+import { checkFirmwareImage } from '../../firmware-image/check-image.ts';
 import { checkWindow, parseParams } from '../common-options.ts';
 import { parseFaultOptions } from '../fault-options.ts';
-import { EXIT, runHandler } from '../run-handler.ts';
+import { runHandler, signalExit } from '../run-handler.ts';
 import { checkRunNumbers, withRunOptions, type RunArgs } from '../run-options.ts';
 
 interface RunCommandArgs extends RunArgs {
@@ -70,6 +72,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
       port: args.port,
       baudRate: args.baud,
     });
+    checkFirmwareImage(cfg.profile.kind, cfg.profile.firmware); // before any output: one line if wrong
     const suites = await loadSuites(cfg.defaults.vectorsDir, args.suite?.length ? args.suite : cfg.defaults.suites);
     const shard = args.shard ? parseShard(args.shard) : null;
     const cases = selectCases(suites.flatMap((s) => s.cases), { tags: args.tag ?? [], grep: args.grep ?? null, shard });
@@ -78,10 +81,10 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
     const baseline = args.baseline ? await loadBaseline(args.baseline, args['baseline-threshold'] ?? cfg.defaults.baselineThreshold) : null;
     const { runId, reportsDir } = runFolder(args, cfg.defaults.reportsDir);
     const controller = new AbortController();
-    let interrupted = false;
+    let interrupted: NodeJS.Signals | null = null;
     const off = onInterrupt((sig) => {
-      if (interrupted) process.exit(EXIT.INTERRUPTED); // second signal: give up at once (children die on exit)
-      interrupted = true;
+      if (interrupted) process.exit(signalExit(sig)); // second signal: give up at once (children die on exit)
+      interrupted = sig;
       process.stderr.write(`\nhil: ${sig}: stopping; finished cases are kept and the report is marked incomplete\n`);
       controller.abort();
     });
@@ -117,7 +120,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
       await consoleReporter.onRunEnd?.(report, written.dir);
       for (const w of written.warnings) process.stderr.write(`hil: warning: ${w}\n`);
       process.stdout.write(`${displayPath(written.html)}\n`);
-      return interrupted ? EXIT.INTERRUPTED : report.exitCode;
+      return interrupted ? signalExit(interrupted) : report.exitCode;
     } finally {
       off();
     }

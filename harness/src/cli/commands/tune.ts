@@ -95,7 +95,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       .example('$0 tune -t qemu --interactive', 'prompt: set input_gain_db 6, play speech/clean-en-us-m, ab CASE input_gain_db=0 input_gain_db=6') as unknown as Argv<TuneArgs>,
   handler: runHandler<TuneArgs>(async (args) => {
     const cfgFile = loadConfig(args.config);
-    const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: args.target, firmware: args.firmware, model: args.model, link: args.link });
+    const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: args.target, firmware: args.firmware, model: args.model, link: args.link, port: args.port, baudRate: args.baud });
     const profile = args['handshake-timeout'] ? { ...cfg.profile, handshakeTimeoutMs: args['handshake-timeout'] } : cfg.profile;
     const goal = resolveGoal(goalFromConfig(cfgFile.file?.tune), goalFromArgs(args));
     const axes = parseSweepArgs(args.param ?? []);

@@ -12,10 +12,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { HarnessError } from '../../core/errors.ts';
 import { displayPath } from '../../core/paths.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
-import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../../targets/board/virtual-board.ts';
+import { startVirtualBoard, VIRTUAL_MACHINES, virtualBoardProfile, type VirtualBoard, type VirtualMachine } from '../../targets/board/virtual-board.ts';
 import { EXIT, runHandler } from '../run-handler.ts';
 
 interface VirtualBoardArgs {
+  machine: VirtualMachine;
   'gdb-port'?: number;
   'write-config'?: string;
   profile: string;
@@ -26,7 +27,7 @@ export function virtualBoardBanner(vb: VirtualBoard, configPath: string, profile
   const cfg = displayPath(configPath);
   const t = profileName === 'board' ? 'board' : profileName;
   return [
-    `virtual bench board running: QEMU mps2-an386 (Cortex-M4), pid ${vb.pid}, empty until flashed`,
+    `virtual bench board running: QEMU ${vb.machine}, pid ${vb.pid}, empty until flashed`,
     `  serial port   ${vb.ptyPath}`,
     `  GDB server    ${vb.gdbServer}   (GDB RSP, e.g. gdb-multiarch -ex "target remote ${vb.gdbServer}" FILE.elf)`,
     `  profile       "${profileName}" in ${cfg}`,
@@ -34,7 +35,9 @@ export function virtualBoardBanner(vb: VirtualBoard, configPath: string, profile
     'In another terminal:',
     `  hil flash --config ${cfg} --target ${t}                    # flash model S over GDB RSP`,
     `  hil run   --config ${cfg} --target ${t} --suite smoke      # flash, reset, handshake, run`,
-    `  hil info  --config ${cfg} --target ${t} --model gain       # another image`,
+    vb.machine === 'mps2-an386'
+      ? `  hil info  --config ${cfg} --target ${t} --model gain       # another image`
+      : `  hil info  --config ${cfg} --target ${t} --firmware firmware/build/stm32f4/hil-stm32f4-gain.elf`,
     '',
     `Profile (paste into your hil.config.json "targets"):`,
     profileJson,
@@ -49,11 +52,17 @@ export const virtualBoardCommand: CommandModule<object, VirtualBoardArgs> = {
   describe: 'Run a virtual bench board (QEMU with a GDB server and a UART pty) to try the board workflow without hardware; Ctrl-C stops it',
   builder: (y: Argv) =>
     y
+      .option('machine', {
+        choices: VIRTUAL_MACHINES,
+        default: 'mps2-an386' as VirtualMachine,
+        describe: 'mps2-an386: the reference QEMU images (exact instruction counts); netduinoplus2: an STM32F405 running the stm32f4-template images (no DWT in QEMU: cycles read 0)',
+      })
       .option('gdb-port', { type: 'number', describe: 'TCP port of the GDB server on 127.0.0.1 (default: a free one)' })
       .option('write-config', { type: 'string', describe: 'config file to write with the board profile (default: a file in the temp folder, removed on exit)' })
       .option('profile', { type: 'string', default: 'board', describe: 'name of the profile in that config' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON line {ptyPath, gdbServer, config, profile, pid} instead of the banner' })
-      .example('$0 virtual-board', 'start it, then use the printed hil run command in another terminal') as unknown as Argv<VirtualBoardArgs>,
+      .example('$0 virtual-board', 'start it, then use the printed hil run command in another terminal')
+      .example('$0 virtual-board --machine netduinoplus2', 'the STM32F4 real-board template on an emulated STM32F405') as unknown as Argv<VirtualBoardArgs>,
   handler: runHandler<VirtualBoardArgs>(async (args) => {
     const gdbPort = args['gdb-port'];
     if (gdbPort !== undefined && !(Number.isInteger(gdbPort) && gdbPort > 0 && gdbPort < 65536)) {
@@ -65,7 +74,7 @@ export const virtualBoardCommand: CommandModule<object, VirtualBoardArgs> = {
     let stopRequested: (() => void) | undefined;
     const stopSignal = new Promise<'signal'>((resolve) => (stopRequested = () => resolve('signal')));
     const off = onInterrupt(() => stopRequested?.());
-    const vb = await startVirtualBoard({ gdbPort });
+    const vb = await startVirtualBoard({ gdbPort, machine: args.machine });
     const own = args['write-config'] === undefined;
     const configPath = path.resolve(args['write-config'] ?? path.join(tmpdir(), `hil-virtual-board-${process.pid}.json`));
     try {

@@ -24,6 +24,11 @@ import { checkBoardProfile, describeBoard, profileKey } from './board-profile.ts
 import { lookUpPort, openBoardPort, portError, type PortLookupOptions } from './board-port.ts';
 import { resetBoard, type ResetResult } from './board-reset.ts';
 
+/** Before the reset, the line must be quiet this long (stale output of an earlier session, still
+ *  in flight, would otherwise run into the BOOT line and hide it) — at most STALE_MAX_MS. */
+const STALE_QUIET_MS = 100;
+const STALE_MAX_MS = 2000;
+
 export interface PrepareOptions {
   readonly signal?: AbortSignal;
 }
@@ -38,6 +43,7 @@ export class BoardTarget implements Target {
   private resolved: PortRecord | null = null;
   private link: SerialLink | undefined;
   private reset: ResetResult | undefined;
+  private stale = 0;
 
   constructor(
     readonly profile: TargetProfile,
@@ -64,6 +70,11 @@ export class BoardTarget implements Target {
   /** The flash step of this target (null: not flashed, flasher `none`). */
   get flash(): FlashRecord | null {
     return this.flashed;
+  }
+
+  /** Bytes of stale output dropped before the last reset. */
+  get staleBytes(): number {
+    return this.stale;
   }
 
   /** The output of the last reset through the flasher. */
@@ -110,6 +121,7 @@ export class BoardTarget implements Target {
     this.link = link;
     try {
       await link.discardInput().catch(() => undefined);
+      this.stale = await link.drainStale(STALE_QUIET_MS, STALE_MAX_MS);
       this.reset = await resetBoard(this.profile.reset, {
         link,
         flasher: this.flasher,

@@ -9,11 +9,19 @@
  * reads SP and PC from the vector table just loaded; gdb's `detach` resumes the machine.
  *
  * No `-kernel` (the harness flashes it) and no `-no-reboot` (a guest or debugger reset must
- * reboot, not exit). `-icount` makes the reference images' instruction counter exact. QEMU drops
- * UART output while nobody has the pty open: the board target opens the port before it resets.
+ * reboot, not exit). `-icount` makes the reference images' instruction counter exact.
+ *
+ * QEMU treats a pty nobody has open as disconnected: it drops output, and after a reconnect it
+ * reads input again only when a 1 s timer notices. A real UART does not care who has the port
+ * open, so the board keeps the pty's slave open itself (never reading from it; the harness's
+ * exclusive serialport lock is unaffected), and QEMU sees one connection for its whole life.
+ * And QEMU's main loop re-arms the pty's read watch (stopped while the UART could not take input,
+ * e.g. across a reset) only when it wakes up, which with the vCPU in its own thread can be a 1 s
+ * timer later (measured: ~1 s from HELLO to INFO after each reset); a cheap QMP query every
+ * KICK_MS keeps it awake, so input reaches the guest at once, as on a real UART.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,6 +68,8 @@ export interface VirtualBoard {
   readonly exited: Promise<QemuExit>;
   stderrTail(): string;
 }
+
+const KICK_MS = 20;
 
 const ptyRe = (index: number): RegExp => new RegExp(`char device redirected to (\\S+) \\(label serial${index}\\)`);
 
@@ -140,15 +150,20 @@ async function launchOnce(o: VirtualBoardOptions, gdbPort: number): Promise<Virt
   });
   const alive = (): boolean => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
   let qmp: QmpClient | undefined;
+  let keeper: number | undefined;
+  let kicker: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const within = (ms: number): Promise<boolean> =>
     Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(r, ms, false).unref())]);
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(kicker);
       if (alive() && qmp?.isOpen) await qmp.quit(1000).catch(() => undefined);
       if (alive() && !(await within(1000))) child.kill('SIGTERM');
       if (alive() && !(await within(1000))) child.kill('SIGKILL');
       await exited;
+      if (keeper !== undefined) closeSync(keeper);
+      keeper = undefined;
       await qmp?.close().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     })());
@@ -172,8 +187,18 @@ async function launchOnce(o: VirtualBoardOptions, gdbPort: number): Promise<Virt
         reject(new Error('QEMU exited during start-up'));
       });
     });
+    keeper = openSync(ptyPath, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     qmp = await QmpClient.connect(qmpSocket, { timeoutMs, target: `virtual board (${binary})` });
     const q = qmp;
+    let kicking = false;
+    kicker = setInterval(() => {
+      if (kicking || !q.isOpen) return;
+      kicking = true;
+      q.queryStatus(1000)
+        .catch(() => undefined)
+        .finally(() => (kicking = false));
+    }, KICK_MS);
+    kicker.unref();
     return {
       machine: o.machine ?? 'mps2-an386',
       ptyPath,

@@ -1,0 +1,112 @@
+/**
+ * Seeded property tests of the payload codecs (issue 8.6): every pack/unpack pair round-trips,
+ * and arbitrary bytes given to any unpacker or parser either decode or raise a HarnessError with
+ * a protocol-level code (PROTOCOL, HANDSHAKE): never a TypeError, RangeError or anything else.
+ * Together with frame-codec.test.ts (lines) this covers everything the host decodes from a device.
+ */
+import { expect } from 'chai';
+
+import { HarnessError } from '../core/errors.ts';
+import { Prng } from '../core/prng.ts';
+import { formatDeviceInfo, parseDeviceInfo } from './device-info.ts';
+import { parseBoot, parseDeviceStats, parseFault } from './device-reports.ts';
+import {
+  formatKeyValues,
+  packError,
+  packNak,
+  packParam,
+  packResult,
+  packSamples,
+  parseKeyValues,
+  unpackError,
+  unpackNak,
+  unpackParam,
+  unpackResult,
+} from './payloads.ts';
+import { FakeDevice } from '../session/fake-device.ts';
+
+const PROTOCOL_CODES = new Set(['PROTOCOL', 'HANDSHAKE']);
+
+/** Run fn; it may return or throw a HarnessError with a protocol-level code, nothing else. */
+function onlyProtocolErrors(what: string, fn: () => unknown): 'ok' | 'refused' {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof HarnessError) || !PROTOCOL_CODES.has(e.code)) {
+      throw new Error(`${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
+    expect(e.message.split('\n')).to.have.length(1);
+    return 'refused';
+  }
+}
+
+/** Bytes biased towards the shapes the parsers look for (key=value lines, digits, commas). */
+function arbitrary(rng: Prng): Uint8Array {
+  if (rng.next() < 0.4) return rng.bytes(rng.int(80));
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz_=,\n-0123456789 \u00ff';
+  let s = '';
+  for (let i = rng.int(200); i > 0; i--) s += alphabet[rng.int(alphabet.length)];
+  return Buffer.from(s, 'latin1');
+}
+
+describe('protocol payload properties (seeded)', () => {
+  it('pack/unpack round-trip: PARAM, RESULT, NAK, ERROR, key/value text', () => {
+    const rng = new Prng(0xc0dec);
+    for (let i = 0; i < 2000; i++) {
+      const id = rng.int(0x10000);
+      const value = (rng.int(0x10000) << 16) | rng.int(0x10000);
+      expect(unpackParam(packParam(id, value))).to.deep.equal({ id, value });
+      const samples = new Int16Array(rng.int(300)).map(() => rng.int(0x10000) - 0x8000);
+      const r = unpackResult(packResult({ cycles: rng.int(0x10000) * 0x10000 + rng.int(0x10000), flags: rng.int(0x10000), samples }));
+      expect(Array.from(r.samples)).to.deep.equal(Array.from(samples));
+      expect(packSamples(samples).length).to.equal(2 * samples.length);
+      const expected = rng.int(0x10000);
+      const reason = 1 + rng.int(5);
+      expect(unpackNak(packNak(expected, reason))).to.deep.equal({ expected, reason });
+      const message = Buffer.from(rng.bytes(rng.int(40))).toString('latin1').replace(/[^\x20-\x7e]/g, 'x');
+      expect(unpackError(packError(rng.int(256), message)).message).to.equal(message);
+      const kv: Array<[string, string]> = Array.from({ length: rng.int(6) }, (_, k) => [`k${k}`, message.replace(/[=\n]/g, '-')]);
+      expect(parseKeyValues(formatKeyValues(kv))).to.deep.equal(kv);
+    }
+  });
+
+  it('INFO round-trips through formatDeviceInfo / parseDeviceInfo', () => {
+    const info = new FakeDevice().info;
+    expect(parseDeviceInfo(formatDeviceInfo(info))).to.deep.equal(info);
+  });
+
+  it('arbitrary payloads never throw anything but protocol errors', () => {
+    const rng = new Prng(0xbad5eed);
+    const refused: Record<string, number> = {};
+    const parsers: Array<[string, (p: Uint8Array) => unknown]> = [
+      ['unpackParam', unpackParam],
+      ['unpackResult', unpackResult],
+      ['unpackNak', unpackNak],
+      ['unpackError', unpackError],
+      ['parseKeyValues', parseKeyValues],
+      ['parseDeviceInfo', (p) => parseDeviceInfo(p, { target: 't' })],
+      ['parseDeviceStats', (p) => parseDeviceStats(p, { target: 't' })],
+      ['parseBoot', parseBoot],
+      ['parseFault', parseFault],
+    ];
+    for (let i = 0; i < 4000; i++) {
+      const p = arbitrary(rng);
+      for (const [name, fn] of parsers) if (onlyProtocolErrors(name, () => fn(p)) === 'refused') refused[name] = (refused[name] ?? 0) + 1;
+    }
+    // the malformed inputs really were refused (the property is not vacuous)
+    for (const name of ['unpackParam', 'unpackResult', 'unpackNak', 'parseDeviceInfo', 'parseDeviceStats']) expect(refused[name], name).to.be.above(100);
+  });
+
+  it('mutations of a valid INFO are parsed or refused with a HANDSHAKE error', () => {
+    const rng = new Prng(42);
+    const good = Buffer.from(formatDeviceInfo(new FakeDevice().info));
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const b = Buffer.from(good);
+      for (let k = 1 + rng.int(4); k > 0; k--) b[rng.int(b.length)] = rng.int(256);
+      if (onlyProtocolErrors('parseDeviceInfo', () => parseDeviceInfo(b, { target: 't' })) === 'refused') refused++;
+    }
+    expect(refused).to.be.above(500);
+  });
+});
