@@ -193,21 +193,13 @@ describe('hil run end to end on qemu (real emulator, real firmware, real report 
   });
 
   describe('a target that cannot start', () => {
-    it('missing firmware image: exits 2, every case an infrastructure error (retried), none failed', async () => {
+    it('missing firmware image: exits 2 before any case with one line naming the image (issue 8.4 preflight)', async () => {
       const r = await hilRun(reports, 'no-image', ['--target', 'qemu', '--suite', 'smoke', '--firmware', path.join(tmp, 'no-such.elf')]);
       expect(r.code, r.stderr).to.equal(2);
       noStack(r.stderr);
-      const rep = r.report!;
-      expect(rep.status).to.equal('error');
-      expect(rep.summary).to.include({ total: 4, error: 4, failed: 0, passed: 0 });
-      for (const c of rep.cases) {
-        expect(c.status).to.equal('error');
-        expect(c.error!.code).to.equal('TARGET');
-        expect(c.error!.message).to.include('no-such.elf');
-        expect(c.attempts, 'an infrastructure error is retried once (retries 1)').to.equal(2);
-      }
-      expect(r.read('junit.xml')).to.match(/<testsuites [^>]*failures="0" errors="4"/);
-      expect(lines(r.stdout)).to.deep.equal([r.file('report.html')]);
+      expect(lines(r.stderr), r.stderr).to.have.length(1);
+      expect(r.stderr).to.include('no-such.elf').and.include('does not exist');
+      expect(r.report, 'nothing ran, no report').to.equal(null);
     });
 
     it('missing QEMU binary (from hil.config.json): exits 2 with a TARGET error naming it', async () => {

@@ -35,4 +35,12 @@ describe('real-time margin verdicts', () => {
     expect(v.status).to.equal('not-applicable');
     expect(v.margin).to.equal(null);
   });
+
+  it('never passes a counter that reads 0 on every frame (e.g. DWT under QEMU)', () => {
+    const v = checkMargin({ ...common, counter: 'dwt', counts: [0, 0, 0], clockHz: 100e6, cpi: 1 });
+    expect(v.status).to.equal('not-applicable');
+    expect(v.message).to.match(/dwt counter read 0 on every frame/);
+    const w = checkMargin({ ...common, counter: 'dwt', counts: [0, 5, 0], clockHz: 100e6, cpi: 1 });
+    expect(w.status).to.equal('pass');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Real-time margin: budget = clock x hop / rate cycles per frame; margin = 1 - worst / budget;
  * pass when margin >= required. On emulators (counter `icount`) cycles are estimated as
- * instructions x CPI and labelled so; without a counter the check is not applicable — never a pass.
+ * instructions x CPI and labelled so; without a counter (or with one that reads 0 on every frame)
+ * the check is not applicable — never a pass.
  * Pure.
  */
 import { summarize } from '../core/percentiles.ts';
@@ -31,13 +32,16 @@ export function checkMargin(m: MarginInput): MarginVerdict {
     budgetCycles: budget,
     requiredMargin: m.requiredMargin,
   };
-  if (m.counter === 'none' || m.counts.length === 0 || !(budget > 0)) {
+  const allZero = m.counts.length > 0 && Array.prototype.every.call(m.counts, (c: number) => c === 0);
+  if (m.counter === 'none' || m.counts.length === 0 || !(budget > 0) || allZero) {
     const why =
       m.counter === 'none'
         ? 'the target has no cycle counter (host time is not target time)'
         : m.counts.length === 0
           ? 'no frames were processed'
-          : 'no clock frequency is configured for this target';
+          : allZero
+            ? `the ${m.counter} counter read 0 on every frame (is it running? QEMU does not emulate DWT)`
+            : 'no clock frequency is configured for this target';
     return { ...base, status: 'not-applicable', cycles: null, worstFrame: null, margin: null, message: `real-time margin not applicable: ${why}` };
   }
   const scale = m.counter === 'icount' ? m.cpi : 1;

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../core/errors.ts';
-import { encodeWav, parseWav, readWav, requireMono16, writeWav, type WavAudio } from './wav.ts';
+import { decodeWithWavefile, encodeWav, parseWav, readWav, requireMono16, writeWav, type WavAudio } from './wav.ts';
 
 interface FmtOpts {
   formatTag?: number;
@@ -257,5 +258,34 @@ describe('dsp/wav', () => {
     it('a directory', async () => {
       expect((await asyncErrorOf(() => readWav(dir))).message).to.equal(`${dir}: not a regular file`);
     });
+  });
+});
+
+describe('dsp/wav: direct 16-bit decoding', () => {
+  it('gives the same samples as the wavefile decoder on every committed WAV', async () => {
+    const root = fileURLToPath(new URL('../../../vectors/', import.meta.url));
+    const files: string[] = [];
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        if (e.isDirectory()) await walk(join(d, e.name));
+        else if (e.name.endsWith('.wav')) files.push(join(d, e.name));
+      }
+    };
+    await walk(root);
+    expect(files.length).to.be.above(40);
+    for (const f of files) {
+      const bytes = new Uint8Array(await readFile(f));
+      const wav = parseWav(bytes, f);
+      const ref = decodeWithWavefile(bytes, f, wav.frames * wav.channels);
+      expect(wav.samples, f).to.not.equal(null);
+      expect(Buffer.from(wav.samples!.buffer, wav.samples!.byteOffset, wav.samples!.byteLength).equals(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength)), f).to.equal(true);
+    }
+  });
+
+  it('returns samples that own their memory (not a view into the file bytes)', () => {
+    const bytes = encodeWav(Int16Array.from([1, -2, 32767, -32768]), 16000);
+    const wav = parseWav(bytes, 'x.wav');
+    bytes.fill(0);
+    expect(Array.from(wav.samples!)).to.deep.equal([1, -2, 32767, -32768]);
   });
 });

@@ -4,7 +4,8 @@
  * - `qemu`: an ELF file for ARM (the Cortex-M4 of mps2-an386);
  * - `sim`: an executable file that is an ELF for this host's machine or a `#!` script (test
  *   fakes). A non-ELF without `#!` is refused: execvp() would hand it to /bin/sh;
- * - `board`: exists (the flasher decides which forms it takes: ELF, .bin, .hex).
+ * - `board`: nothing here: a board may already run its firmware (flasher `none`), and a flasher
+ *   checks the images it needs itself (flash/firmware-images.ts).
  */
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 
@@ -31,6 +32,7 @@ function printable(b: Buffer): string {
 }
 
 export function checkFirmwareImage(kind: TargetKind, file: string): void {
+  if (kind === 'board') return;
   const fail = (why: string): never => {
     throw new HarnessError('INPUT', `firmware image ${file}: ${why}`, { file, key: 'firmware' });
   };
@@ -43,7 +45,6 @@ export function checkFirmwareImage(kind: TargetKind, file: string): void {
     if (e instanceof HarnessError) throw e;
     return fail('does not exist (build the reference images with `npm run build:fw`, or check --firmware / the profile\'s firmware)');
   }
-  if (kind === 'board') return;
   if (size === 0) fail('is empty');
   const h = head(file, 64);
   if (kind === 'qemu') {

@@ -45,6 +45,25 @@ export interface GdbFlasherOptions {
 export type GdbStage = 'connected' | 'prepared' | 'loaded' | 'verified' | 'reset' | 'detached';
 const MARK = '[hil] ';
 
+/**
+ * The values that go into the gdb script must each stay one script line: a newline in, say, the
+ * server address would smuggle in further gdb commands (`shell ...` among them). Config values
+ * are data, never extra commands.
+ */
+function checkOneLine(o: GdbFlasherOptions, where: string): void {
+  const lines: Array<[string, string]> = [
+    ['server', o.server],
+    ...(o.beforeLoad ?? []).map((c, i): [string, string] => [`beforeLoad[${i}]`, c]),
+    ...(o.resetCommands ?? []).map((c, i): [string, string] => [`resetCommands[${i}]`, c]),
+  ];
+  for (const [key, v] of lines) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(v)) {
+      throw new HarnessError('CONFIG', `${where}.${key}: ${JSON.stringify(v)} contains a line break or control character; each value is one gdb command line`, { key: `${where}.${key}` });
+    }
+  }
+}
+
 /** The gdb script of a flash (`load`) or of a reset only. Pure. */
 export function gdbScript(kind: 'flash' | 'reset', o: GdbFlasherOptions): string {
   const mark = (s: GdbStage): string => `echo ${MARK}${s}\\n`;
@@ -112,6 +131,7 @@ function lastStage(stages: ReadonlySet<GdbStage>): GdbStage | 'start' {
 
 export function createGdbFlasher(o: GdbFlasherOptions): Flasher {
   const where = o.where ?? 'flasher';
+  checkOneLine(o, where);
   const timeoutMs = o.timeoutMs ?? DEFAULT_FLASH_TIMEOUT_MS;
   const gdbName = (): string => {
     const gdb = o.gdb ?? firstExecutable(GDB_CANDIDATES);

@@ -4,6 +4,7 @@
  */
 import { HarnessError } from '../core/errors.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type RunReport } from '../core/results.ts';
+import { mergeReliability } from './reliability.ts';
 
 export function mergeReports(reports: readonly RunReport[], runId: string, files: readonly string[] = []): RunReport {
   if (reports.length === 0) throw new HarnessError('USAGE', 'hil merge: name at least one report.json');
@@ -51,5 +52,6 @@ export function mergeReports(reports: readonly RunReport[], runId: string, files
     baseline: first.baseline ? { ...first.baseline, regressions } : null,
     summary: summarizeCases(cases, wall),
     cases,
+    reliability: mergeReliability(reports, cases),
   };
 }

@@ -3,7 +3,7 @@
  * passed, link recovery totals, the stall timeout and the fault injection of a soak run. Pure.
  */
 import { DEVICE_FAULT_KINDS, type DeviceFaultKind, type FaultInjectionRecord, type ReliabilityRecord } from '../core/reliability-record.ts';
-import type { CaseResult } from '../core/results.ts';
+import type { CaseResult, RunReport } from '../core/results.ts';
 
 export interface ReliabilityInputs {
   readonly cases: readonly CaseResult[];
@@ -25,4 +25,28 @@ export function reliabilityRecord(i: ReliabilityInputs): ReliabilityRecord {
     deviceFaults,
     passedAfterRetry: i.cases.filter((c) => c.status === 'passed' && (c.earlierAttempts?.length ?? 0) > 0).length,
   };
+}
+
+/** The reliability record of merged shard reports: recounted over the merged cases, target starts
+ *  and injected faults summed; undefined when no shard has one. */
+export function mergeReliability(reports: readonly RunReport[], cases: readonly CaseResult[]): ReliabilityRecord | undefined {
+  const withRecord = reports.map((r) => r.reliability).filter((x): x is ReliabilityRecord => x !== undefined);
+  const first = withRecord[0];
+  if (!first) return undefined;
+  let faultInjection: FaultInjectionRecord | null = null;
+  const injections = withRecord.map((x) => x.faultInjection).filter((x): x is FaultInjectionRecord => x !== null);
+  if (injections.length > 0) {
+    const sum = (dir: 'rx' | 'tx'): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const i of injections) for (const [k, n] of Object.entries(i.injected[dir])) out[k] = (out[k] ?? 0) + n;
+      return out;
+    };
+    faultInjection = { ...injections[0]!, injected: { rx: sum('rx'), tx: sum('tx') } };
+  }
+  return reliabilityRecord({
+    cases,
+    faultInjection,
+    stall: first.stallTimeoutMs === null ? null : { ms: first.stallTimeoutMs, formula: first.stallFormula ?? `${first.stallTimeoutMs} ms` },
+    targetStarts: withRecord.reduce((a, x) => a + x.targetStarts, 0),
+  });
 }

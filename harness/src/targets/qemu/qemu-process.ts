@@ -326,6 +326,7 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
   } catch (e) {
     clearTimeout(deadline);
     o.signal?.removeEventListener('abort', onAbort);
+    abort.abort(); // stop a QMP connect still retrying: it would keep the process alive until its timeout
     const reason = o.signal?.aborted ? 'was aborted' : `failed: ${e instanceof Error ? e.message : String(e)}`;
     return failStart(`starting ${description} ${reason}`, e);
   }
