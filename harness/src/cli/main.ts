@@ -13,6 +13,14 @@ import { tuneCommand } from './commands/tune.ts';
 import { virtualBoardCommand } from './commands/virtual-board.ts';
 import { EXIT } from './run-handler.ts';
 
+// `hil run | head`: a reader that goes away is not an error of ours. Further output is dropped,
+// but the run goes on, so its report files and exit code are not lost.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 await yargs(hideBin(process.argv))
   .scriptName('hil')
   .usage('$0 <command> [options]\n\nHardware-in-the-loop harness for int16 streaming speech models: streams audio to a\nfirmware on a simulator, QEMU or a bench board and checks bit-exactness and real-time margin.')
