@@ -23,6 +23,7 @@ import type { DeviceInfo } from '../protocol/device-info.ts';
 import { applyAllParams } from '../runner/apply-params.ts';
 import type { RunnableCase } from '../runner/case-spec.ts';
 import { explainTargetDeath } from '../runner/open-session.ts';
+import { profileLinkRate } from '../runner/link-rate.ts';
 import { loadSuites } from '../runner/suites.ts';
 import { Session } from '../session/session.ts';
 import { createProfileTarget } from '../targets/create-target.ts';
@@ -81,7 +82,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Device> {
   let session: Session;
   try {
     const link = await target.start();
-    session = await Session.open(link, { target: target.description, window: options.window ?? 8, handshakeTimeoutMs: profile.handshakeTimeoutMs });
+    session = await Session.open(link, {
+      target: target.description,
+      window: options.window ?? 8,
+      handshakeTimeoutMs: profile.handshakeTimeoutMs,
+      linkRate: profileLinkRate(profile),
+    });
   } catch (e) {
     const err = await explainTargetDeath(target, e);
     await target.stop();

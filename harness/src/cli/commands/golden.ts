@@ -16,6 +16,7 @@ import { displayPath } from '../../core/paths.ts';
 import { readWav, writeWav } from '../../dsp/wav.ts';
 import { measureCase } from '../../runner/measure-case.ts';
 import { withSession } from '../../runner/open-session.ts';
+import { profileLinkRate } from '../../runner/link-rate.ts';
 import { selectCases } from '../../runner/plan.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
@@ -55,7 +56,7 @@ export const goldenCommand: CommandModule<object, GoldenArgs> = {
     if (cases.length === 0) throw new HarnessError('USAGE', 'no case matches the selection');
     const target = createProfileTarget(cfg.profile);
     const changes: Array<{ id: string; change: Change; file: string; hash: string }> = [];
-    await withSession(target, { handshakeTimeoutMs: cfg.profile.handshakeTimeoutMs }, async (s) => {
+    await withSession(target, { handshakeTimeoutMs: cfg.profile.handshakeTimeoutMs, linkRate: profileLinkRate(cfg.profile) }, async (s) => {
       process.stderr.write(`golden outputs from ${target.description} (${s.info.fw} build ${s.info.build}, model ${s.info.model}, weights ${s.info.weights})\n`);
       for (const c of cases) {
         if (!c.golden) throw new HarnessError('INPUT', `case ${c.id}: the manifest names no golden file`);

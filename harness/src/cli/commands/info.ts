@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 
 import { withSession } from '../../runner/open-session.ts';
+import { profileLinkRate } from '../../runner/link-rate.ts';
 import type { DeviceInfo } from '../../protocol/device-info.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
@@ -45,7 +46,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   handler: runHandler<InfoArgs>(async (args) => {
     const profile = profileFromArgs(args);
     const target = createProfileTarget(profile);
-    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
+    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
       const stats = args.stats ? await s.stats() : undefined;
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ target: target.description, info: s.info, stats }, null, 2)}\n`);

@@ -9,6 +9,7 @@ import { displayPath } from '../../core/paths.ts';
 import { summarize } from '../../core/percentiles.ts';
 import { readWav, requireMono16, writeWav } from '../../dsp/wav.ts';
 import { withSession } from '../../runner/open-session.ts';
+import { profileLinkRate } from '../../runner/link-rate.ts';
 import { applyParams } from '../../runner/apply-params.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, parseParams, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
@@ -47,7 +48,7 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
     const profile = profileFromArgs(args);
     const target = createProfileTarget(profile);
     const started = performance.now();
-    const result = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
+    const result = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
       requireMono16(wav, { rate: s.info.rate }, args.input);
       const applied = await applyParams(s, params);
       await s.reset();

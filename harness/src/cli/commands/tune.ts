@@ -15,6 +15,7 @@ import { resolveConfig } from '../../config/resolve-config.ts';
 import { HarnessError } from '../../core/errors.ts';
 import { displayPath } from '../../core/paths.ts';
 import { withSession } from '../../runner/open-session.ts';
+import { profileLinkRate } from '../../runner/link-rate.ts';
 import { newRunId } from '../../runner/run-id.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
@@ -112,7 +113,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     const controller = new AbortController();
     if (args.interactive) {
       if (args.param?.length) throw new HarnessError('USAGE', '--param sweeps are not run in --interactive mode; use set and ab at the prompt', { key: 'param' });
-      return withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
+      return withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
         for (const [k, v] of Object.entries({ ...profile.params, ...fromFile, ...held })) await s.setParam(k, v);
         await runRepl({ input: process.stdin, output: process.stdout, session: s, loadCase: async (spec) => loadTuneCase(await resolveSpec(spec), s.info.rate) });
         return EXIT.OK;
@@ -133,7 +134,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       controller.abort();
     });
     try {
-      const { report, written } = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
+      const { report, written } = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
         checkAxes(axes, s.info.params, s.info.model);
         checkAxes(Object.entries(base).map(([name, v]) => ({ name, values: [v] })), s.info.params, s.info.model);
         const tc = await loadTuneCase(src, s.info.rate);
