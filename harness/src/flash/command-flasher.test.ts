@@ -3,24 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { builtinQemuImage } from '../config/builtin-profiles.ts';
-import { isHarnessError, type HarnessError } from '../core/errors.ts';
 import { liveChildCount } from '../targets/child-registry.ts';
 import { createCommandFlasher, expandTemplate, placeholdersIn } from './command-flasher.ts';
 import { FLASHER_PRESETS, presetJson } from './presets.ts';
 import { outputTail, runTool } from './run-tool.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
 
 const ELF = builtinQemuImage('gain', 'uart');
 const NODE = process.execPath;
-
-async function rejection(p: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isHarnessError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('command flasher templates', () => {
   it('fills {elf} {bin} {hex} {port} {baud} inside arguments and leaves other braces alone', () => {

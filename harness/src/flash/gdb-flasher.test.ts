@@ -1,21 +1,11 @@
 import { expect } from 'chai';
 
 import { builtinQemuImage } from '../config/builtin-profiles.ts';
-import { isHarnessError, type HarnessError } from '../core/errors.ts';
 import { freeTcpPort, startVirtualBoard, type VirtualBoard } from '../targets/board/virtual-board.ts';
 import { createGdbFlasher, gdbScript, parseGdbOutput } from './gdb-flasher.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
 
 const ELF = builtinQemuImage('gain', 'uart');
-
-async function rejection(p: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isHarnessError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('gdb flasher: script and output', () => {
   it('connects, loads, verifies, resets and detaches, in that order', () => {

@@ -12,7 +12,6 @@ import type { TargetProfile, TargetProfileFile } from '../../config/config-types
 import { resolveConfig } from '../../config/resolve-config.ts';
 import { validateConfig } from '../../config/validate-config.ts';
 import { describeBoardRecord } from '../../core/board-record.ts';
-import { isHarnessError, type HarnessError } from '../../core/errors.ts';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { encodeFrame } from '../../protocol/frame-codec.ts';
 import { MsgType } from '../../protocol/messages.ts';
@@ -21,22 +20,13 @@ import { openSerialPort } from '../../transport/serial-port-link.ts';
 import { checkBoardProfile, checkCounter } from './board-profile.ts';
 import { BoardTarget } from './board-target.ts';
 import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from './virtual-board.ts';
+import { rejection } from '../../../test/helpers/rejection.ts';
 
 const GAIN = builtinQemuImage('gain', 'uart');
 
 function profileFor(vb: VirtualBoard, over: Partial<TargetProfileFile> = {}): TargetProfile {
   const file = { targets: { bench: { ...virtualBoardProfile(vb, GAIN), ...over } } };
   return resolveConfig(file, path.join(tmpdir(), 'hil.config.json'), { target: 'bench' }).profile;
-}
-
-async function rejection(p: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isHarnessError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('board target profile checks', () => {
