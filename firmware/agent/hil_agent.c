@@ -11,32 +11,80 @@
 
 #define MARKER0 '@'
 #define MARKER1 ':'
-#define TX_CHUNK 128u /* bytes of encoded line buffered on the stack before hil_port_write */
+#define FAULT_CHUNK 128u /* bytes of encoded line buffered on the stack by hil_agent_fault */
+
+/* Performance notes (the agent runs in series with the model on the target, and on QEMU every
+ * guest instruction, load and branch costs host time): the codec works a base64 group at a time
+ * with table lookups and no branch in its loops other than the loop's own, the CRC uses a
+ * byte-wide table fused into the base64 loops, a complete line in the caller's buffer is decoded
+ * where it lies (only a line split across feeds is copied), and a response is encoded into one
+ * line buffer and written with one hil_port_write() call. About 9 900 instructions a frame on a
+ * Cortex-M4 for a 160-sample PROCESS/RESULT pair (PROTOCOL.md has the framing). */
 
 /* ------------------------------------------------------------------------------------------ */
-/* CRC-32 (IEEE 802.3, reflected, zlib): nibble table, 64 bytes of constants.                 */
+/* CRC-32 (IEEE 802.3, reflected, zlib): byte-wide table, 1 KiB of constants.                 */
 
-static const uint32_t crc_nibble[16] = {
-    0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
-    0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
-    0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
+static const uint32_t crc_table[256] = {
+    0x00000000u, 0x77073096u, 0xEE0E612Cu, 0x990951BAu, 0x076DC419u, 0x706AF48Fu,
+    0xE963A535u, 0x9E6495A3u, 0x0EDB8832u, 0x79DCB8A4u, 0xE0D5E91Eu, 0x97D2D988u,
+    0x09B64C2Bu, 0x7EB17CBDu, 0xE7B82D07u, 0x90BF1D91u, 0x1DB71064u, 0x6AB020F2u,
+    0xF3B97148u, 0x84BE41DEu, 0x1ADAD47Du, 0x6DDDE4EBu, 0xF4D4B551u, 0x83D385C7u,
+    0x136C9856u, 0x646BA8C0u, 0xFD62F97Au, 0x8A65C9ECu, 0x14015C4Fu, 0x63066CD9u,
+    0xFA0F3D63u, 0x8D080DF5u, 0x3B6E20C8u, 0x4C69105Eu, 0xD56041E4u, 0xA2677172u,
+    0x3C03E4D1u, 0x4B04D447u, 0xD20D85FDu, 0xA50AB56Bu, 0x35B5A8FAu, 0x42B2986Cu,
+    0xDBBBC9D6u, 0xACBCF940u, 0x32D86CE3u, 0x45DF5C75u, 0xDCD60DCFu, 0xABD13D59u,
+    0x26D930ACu, 0x51DE003Au, 0xC8D75180u, 0xBFD06116u, 0x21B4F4B5u, 0x56B3C423u,
+    0xCFBA9599u, 0xB8BDA50Fu, 0x2802B89Eu, 0x5F058808u, 0xC60CD9B2u, 0xB10BE924u,
+    0x2F6F7C87u, 0x58684C11u, 0xC1611DABu, 0xB6662D3Du, 0x76DC4190u, 0x01DB7106u,
+    0x98D220BCu, 0xEFD5102Au, 0x71B18589u, 0x06B6B51Fu, 0x9FBFE4A5u, 0xE8B8D433u,
+    0x7807C9A2u, 0x0F00F934u, 0x9609A88Eu, 0xE10E9818u, 0x7F6A0DBBu, 0x086D3D2Du,
+    0x91646C97u, 0xE6635C01u, 0x6B6B51F4u, 0x1C6C6162u, 0x856530D8u, 0xF262004Eu,
+    0x6C0695EDu, 0x1B01A57Bu, 0x8208F4C1u, 0xF50FC457u, 0x65B0D9C6u, 0x12B7E950u,
+    0x8BBEB8EAu, 0xFCB9887Cu, 0x62DD1DDFu, 0x15DA2D49u, 0x8CD37CF3u, 0xFBD44C65u,
+    0x4DB26158u, 0x3AB551CEu, 0xA3BC0074u, 0xD4BB30E2u, 0x4ADFA541u, 0x3DD895D7u,
+    0xA4D1C46Du, 0xD3D6F4FBu, 0x4369E96Au, 0x346ED9FCu, 0xAD678846u, 0xDA60B8D0u,
+    0x44042D73u, 0x33031DE5u, 0xAA0A4C5Fu, 0xDD0D7CC9u, 0x5005713Cu, 0x270241AAu,
+    0xBE0B1010u, 0xC90C2086u, 0x5768B525u, 0x206F85B3u, 0xB966D409u, 0xCE61E49Fu,
+    0x5EDEF90Eu, 0x29D9C998u, 0xB0D09822u, 0xC7D7A8B4u, 0x59B33D17u, 0x2EB40D81u,
+    0xB7BD5C3Bu, 0xC0BA6CADu, 0xEDB88320u, 0x9ABFB3B6u, 0x03B6E20Cu, 0x74B1D29Au,
+    0xEAD54739u, 0x9DD277AFu, 0x04DB2615u, 0x73DC1683u, 0xE3630B12u, 0x94643B84u,
+    0x0D6D6A3Eu, 0x7A6A5AA8u, 0xE40ECF0Bu, 0x9309FF9Du, 0x0A00AE27u, 0x7D079EB1u,
+    0xF00F9344u, 0x8708A3D2u, 0x1E01F268u, 0x6906C2FEu, 0xF762575Du, 0x806567CBu,
+    0x196C3671u, 0x6E6B06E7u, 0xFED41B76u, 0x89D32BE0u, 0x10DA7A5Au, 0x67DD4ACCu,
+    0xF9B9DF6Fu, 0x8EBEEFF9u, 0x17B7BE43u, 0x60B08ED5u, 0xD6D6A3E8u, 0xA1D1937Eu,
+    0x38D8C2C4u, 0x4FDFF252u, 0xD1BB67F1u, 0xA6BC5767u, 0x3FB506DDu, 0x48B2364Bu,
+    0xD80D2BDAu, 0xAF0A1B4Cu, 0x36034AF6u, 0x41047A60u, 0xDF60EFC3u, 0xA867DF55u,
+    0x316E8EEFu, 0x4669BE79u, 0xCB61B38Cu, 0xBC66831Au, 0x256FD2A0u, 0x5268E236u,
+    0xCC0C7795u, 0xBB0B4703u, 0x220216B9u, 0x5505262Fu, 0xC5BA3BBEu, 0xB2BD0B28u,
+    0x2BB45A92u, 0x5CB36A04u, 0xC2D7FFA7u, 0xB5D0CF31u, 0x2CD99E8Bu, 0x5BDEAE1Du,
+    0x9B64C2B0u, 0xEC63F226u, 0x756AA39Cu, 0x026D930Au, 0x9C0906A9u, 0xEB0E363Fu,
+    0x72076785u, 0x05005713u, 0x95BF4A82u, 0xE2B87A14u, 0x7BB12BAEu, 0x0CB61B38u,
+    0x92D28E9Bu, 0xE5D5BE0Du, 0x7CDCEFB7u, 0x0BDBDF21u, 0x86D3D2D4u, 0xF1D4E242u,
+    0x68DDB3F8u, 0x1FDA836Eu, 0x81BE16CDu, 0xF6B9265Bu, 0x6FB077E1u, 0x18B74777u,
+    0x88085AE6u, 0xFF0F6A70u, 0x66063BCAu, 0x11010B5Cu, 0x8F659EFFu, 0xF862AE69u,
+    0x616BFFD3u, 0x166CCF45u, 0xA00AE278u, 0xD70DD2EEu, 0x4E048354u, 0x3903B3C2u,
+    0xA7672661u, 0xD06016F7u, 0x4969474Du, 0x3E6E77DBu, 0xAED16A4Au, 0xD9D65ADCu,
+    0x40DF0B66u, 0x37D83BF0u, 0xA9BCAE53u, 0xDEBB9EC5u, 0x47B2CF7Fu, 0x30B5FFE9u,
+    0xBDBDF21Cu, 0xCABAC28Au, 0x53B39330u, 0x24B4A3A6u, 0xBAD03605u, 0xCDD70693u,
+    0x54DE5729u, 0x23D967BFu, 0xB3667A2Eu, 0xC4614AB8u, 0x5D681B02u, 0x2A6F2B94u,
+    0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du,
+};
 
-/** Update a running (non-inverted) CRC register with one byte. */
-static uint32_t crc_byte(uint32_t c, uint8_t b)
+/** One byte into a running (non-inverted) CRC register. */
+#define CRC_STEP(c, b) (crc_table[((c) ^ (uint32_t)(b)) & 0xFFu] ^ ((c) >> 8))
+
+/** Update a running (non-inverted) CRC register with n bytes. */
+static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
 {
-    c ^= b;
-    c = crc_nibble[c & 0x0Fu] ^ (c >> 4);
-    c = crc_nibble[c & 0x0Fu] ^ (c >> 4);
+    size_t i;
+    for (i = 0; i < n; i++) c = CRC_STEP(c, p[i]);
     return c;
 }
 
 /** See hil_agent.h. */
 uint32_t hil_crc32(uint32_t crc, const uint8_t *bytes, size_t n)
 {
-    uint32_t c = ~crc;
-    size_t i;
-    for (i = 0; i < n; i++) c = crc_byte(c, bytes[i]);
-    return ~c;
+    return ~crc_update(~crc, bytes, n);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -82,6 +130,22 @@ static int32_t u32_to_i32(uint32_t u)
     return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1 : (int32_t)u;
 }
 
+/** 1 when int16_t is stored little-endian (then the wire format is the memory format). A
+ *  constant for the compiler: it removes the conversion loops on little-endian targets.
+ *  HIL_AGENT_PORTABLE_SAMPLES makes it 0 so that a test build runs those loops (they are right on
+ *  any byte order; agent/fuzz/fuzz.mk builds the agent-small target so). */
+static int little_endian(void)
+{
+#ifdef HIL_AGENT_PORTABLE_SAMPLES
+    return 0;
+#else
+    const uint16_t one = 1u;
+    uint8_t first;
+    memcpy(&first, &one, 1u);
+    return first == 1u;
+#endif
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Base64 (RFC 4648, standard alphabet, '=' padding).                                         */
 
@@ -91,111 +155,169 @@ static const char b64_alphabet[64] = {
     'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v',
     'w', 'x', 'y', 'z', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '/'};
 
-/** Value of a base64 character, or -1. */
-static int b64_value(char ch)
-{
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '+') return 62;
-    if (ch == '/') return 63;
-    return -1;
-}
+/** Value of each character (0..63), or X_ (bit 7 set) for a character outside the alphabet,
+ *  '=' included (padding is handled by the caller). */
+#define X_ 0x80u
+static const uint8_t b64_dec[256] = {
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, 62, X_, X_, X_, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X_, X_, X_, X_, X_, X_,
+    X_, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X_, X_, X_, X_, X_,
+    X_, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+    X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_, X_,
+};
+#undef X_
 
 /* ------------------------------------------------------------------------------------------ */
-/* Streaming frame encoder: header + payload + CRC -> "@:" base64 "\n", written to a sink in  */
-/* small chunks, so no line buffer is needed (also usable from a fault handler).              */
+/* Frame encoder: header + payload + CRC -> "@:" base64 "\n" into an output buffer that is     */
+/* either big enough for the whole line (hil_frame_encode, responses) or flushed to a sink     */
+/* whenever it fills (hil_agent_fault: a small stack buffer).                                 */
 
 typedef void (*sink_fn)(void *ctx, const char *s, size_t n);
 
 typedef struct {
-    sink_fn sink;
+    char *buf;
+    size_t cap;   /* >= 4 */
+    size_t n;     /* characters in buf */
+    sink_fn sink; /* NULL: buf is sized for the whole line, never flushed */
     void *ctx;
-    uint32_t crc;      /* running CRC register */
-    uint8_t grp[3];    /* pending bytes of a base64 group */
-    unsigned ng;
-    size_t nc;
-    char chunk[TX_CHUNK];
-} enc_t;
+} out_t;
 
-/** Hand the buffered characters to the sink. */
-static void enc_flush(enc_t *e)
+/** Hand the buffered characters to the sink (nothing without a sink). */
+static void out_flush(out_t *o)
 {
-    if (e->nc != 0u) e->sink(e->ctx, e->chunk, e->nc);
-    e->nc = 0;
+    if (o->sink != NULL && o->n != 0u) {
+        o->sink(o->ctx, o->buf, o->n);
+        o->n = 0;
+    }
 }
 
-/** Buffer one output character, flushing when the chunk is full. */
-static void enc_char(enc_t *e, char ch)
+/** Append n characters. */
+static void out_chars(out_t *o, const char *s, size_t n)
 {
-    if (e->nc == TX_CHUNK) enc_flush(e);
-    e->chunk[e->nc++] = ch;
-}
-
-/** Emit the base64 of the pending group of nbytes (1..3) bytes, with padding. */
-static void enc_group(enc_t *e, unsigned nbytes)
-{
-    uint32_t v = ((uint32_t)e->grp[0] << 16) | ((uint32_t)e->grp[1] << 8) | e->grp[2];
-    enc_char(e, b64_alphabet[(v >> 18) & 0x3Fu]);
-    enc_char(e, b64_alphabet[(v >> 12) & 0x3Fu]);
-    enc_char(e, nbytes > 1u ? b64_alphabet[(v >> 6) & 0x3Fu] : '=');
-    enc_char(e, nbytes > 2u ? b64_alphabet[v & 0x3Fu] : '=');
-}
-
-/** Append frame bytes (not CRC-covered when crc_covered is 0). */
-static void enc_raw(enc_t *e, const uint8_t *p, size_t n, int crc_covered)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (crc_covered) e->crc = crc_byte(e->crc, p[i]);
-        e->grp[e->ng++] = p[i];
-        if (e->ng == 3u) {
-            enc_group(e, 3u);
-            e->ng = 0;
+    while (n > 0u) {
+        size_t k = o->cap - o->n;
+        if (k == 0u) {
+            if (o->sink == NULL) return; /* cannot happen: the caller sized buf */
+            out_flush(o);
+            k = o->cap;
         }
+        if (k > n) k = n;
+        memcpy(o->buf + o->n, s, k);
+        o->n += k;
+        s += k;
+        n -= k;
     }
 }
 
-/** Start a line: marker and header (len = payload bytes that will follow). */
-static void enc_begin(enc_t *e, sink_fn sink, void *ctx, uint8_t ver, uint8_t type, uint16_t seq,
-                      uint16_t tx, uint16_t len)
+/** Base64 of ng whole 3-byte groups of s into d (4 * ng characters), continuing the CRC
+ *  register c over the bytes. The hot loop of every response: no branch in its body. */
+static uint32_t b64_encode_crc(char *d, const uint8_t *s, size_t ng, uint32_t c)
 {
-    uint8_t h[HIL_HEADER_SIZE];
-    e->sink = sink;
-    e->ctx = ctx;
-    e->crc = 0xFFFFFFFFu;
-    e->ng = 0;
-    e->nc = 0;
-    enc_char(e, MARKER0);
-    enc_char(e, MARKER1);
-    h[0] = ver;
-    h[1] = type;
-    put_u16(h + 2, seq);
-    put_u16(h + 4, tx);
-    put_u16(h + 6, len);
-    enc_raw(e, h, sizeof h, 1);
-}
-
-/** Append payload bytes. */
-static void enc_payload(enc_t *e, const void *p, size_t n)
-{
-    enc_raw(e, (const uint8_t *)p, n, 1);
-}
-
-/** Finish the line: CRC, base64 padding, newline; flush. */
-static void enc_end(enc_t *e)
-{
-    uint8_t c[HIL_CRC_SIZE];
-    put_u32(c, ~e->crc);
-    enc_raw(e, c, sizeof c, 0);
-    if (e->ng != 0u) {
-        unsigned i;
-        for (i = e->ng; i < 3u; i++) e->grp[i] = 0;
-        enc_group(e, e->ng);
-        e->ng = 0;
+    for (; ng > 0u; ng--) {
+        const uint32_t b0 = s[0], b1 = s[1], b2 = s[2];
+        c = CRC_STEP(c, b0);
+        c = CRC_STEP(c, b1);
+        c = CRC_STEP(c, b2);
+        d[0] = b64_alphabet[b0 >> 2];
+        d[1] = b64_alphabet[((b0 << 4) | (b1 >> 4)) & 0x3Fu];
+        d[2] = b64_alphabet[((b1 << 2) | (b2 >> 6)) & 0x3Fu];
+        d[3] = b64_alphabet[b2 & 0x3Fu];
+        s += 3;
+        d += 4;
     }
-    enc_char(e, '\n');
-    enc_flush(e);
+    return c;
+}
+
+/** Append ng whole groups of s, continuing the CRC register *c. */
+static void out_groups(out_t *o, const uint8_t *s, size_t ng, uint32_t *c)
+{
+    while (ng > 0u) {
+        size_t k = (o->cap - o->n) / 4u;
+        if (k == 0u) {
+            if (o->sink == NULL) return; /* cannot happen: the caller sized buf */
+            out_flush(o);
+            k = o->cap / 4u;
+        }
+        if (k > ng) k = ng;
+        *c = b64_encode_crc(o->buf + o->n, s, k, *c);
+        o->n += 4u * k;
+        s += 3u * k;
+        ng -= k;
+    }
+}
+
+/** Append the base64 of n (<= 12) bytes with '=' padding (not CRC-covered here). */
+static void out_tail(out_t *o, const uint8_t *s, size_t n)
+{
+    char t[16];
+    const size_t whole = n / 3u;
+    size_t m = 4u * whole;
+    (void)b64_encode_crc(t, s, whole, 0u);
+    s += 3u * whole;
+    n -= 3u * whole;
+    if (n != 0u) {
+        const uint32_t b0 = s[0], b1 = n > 1u ? s[1] : 0u;
+        t[m++] = b64_alphabet[b0 >> 2];
+        t[m++] = b64_alphabet[((b0 << 4) | (b1 >> 4)) & 0x3Fu];
+        t[m++] = n > 1u ? b64_alphabet[(b1 << 2) & 0x3Fu] : '=';
+        t[m++] = '=';
+    }
+    out_chars(o, t, m);
+}
+
+/** Characters of the line of a frame with len payload bytes, newline included. */
+static size_t line_chars(size_t len)
+{
+    return 2u + 4u * ((HIL_HEADER_SIZE + len + HIL_CRC_SIZE + 2u) / 3u) + 1u;
+}
+
+/** Encode one frame as a line into o and flush it. The stream header(8) payload(len) crc(4)
+ *  is cut as: header + first payload byte (3 groups), the payload's whole groups straight from
+ *  the caller's memory, then the last 0..2 payload bytes with the CRC (or, for an empty payload,
+ *  the header with the CRC) staged with the padding. */
+static void enc_frame(out_t *o, uint8_t ver, uint8_t type, uint16_t seq, uint16_t tx,
+                      const uint8_t *p, uint16_t len)
+{
+    uint8_t st[HIL_HEADER_SIZE + HIL_CRC_SIZE];
+    uint32_t c = 0xFFFFFFFFu;
+    const size_t first = len != 0u ? 1u : 0u; /* payload bytes that go with the header */
+    size_t ns = 0, rest = 0, i;
+    st[0] = ver;
+    st[1] = type;
+    put_u16(st + 2, seq);
+    put_u16(st + 4, tx);
+    put_u16(st + 6, len);
+    out_chars(o, "@:", 2u);
+    if (first != 0u) {
+        st[8] = p[0];
+        out_groups(o, st, 3u, &c);
+    } else {
+        c = crc_update(c, st, HIL_HEADER_SIZE);
+        ns = HIL_HEADER_SIZE;
+    }
+    if (len != 0u) { /* (p may be NULL for an empty payload) */
+        const size_t mid = ((size_t)len - first) / 3u;
+        out_groups(o, p + first, mid, &c);
+        rest = (size_t)len - first - 3u * mid;
+        for (i = 0; i < rest; i++) st[ns + i] = p[first + 3u * mid + i];
+        c = crc_update(c, st + ns, rest);
+    }
+    ns += rest;
+    put_u32(st + ns, ~c);
+    out_tail(o, st, ns + HIL_CRC_SIZE);
+    out_chars(o, "\n", 1u);
+    out_flush(o);
 }
 
 /** Sink writing to the link. */
@@ -205,107 +327,154 @@ static void port_sink(void *ctx, const char *s, size_t n)
     hil_port_write((const uint8_t *)s, n);
 }
 
-/** Sink writing into a caller buffer (hil_frame_encode). */
-typedef struct {
-    char *out;
-    size_t cap;
-    size_t len;
-    int overflow;
-} mem_sink_t;
-
-/** Sink callback appending to a mem_sink_t; sets overflow instead of overrunning. */
-static void mem_sink(void *ctx, const char *s, size_t n)
-{
-    mem_sink_t *m = (mem_sink_t *)ctx;
-    if (m->overflow || n > m->cap - m->len) {
-        m->overflow = 1;
-        return;
-    }
-    memcpy(m->out + m->len, s, n);
-    m->len += n;
-}
-
 /** See hil_agent.h. */
 size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out, size_t cap)
 {
-    enc_t e;
-    mem_sink_t m;
+    out_t o;
+    size_t need;
     if (h->len > HIL_PAYLOAD_HARD_LIMIT || (h->len != 0u && payload == NULL)) return 0;
-    m.out = out;
-    m.cap = cap;
-    m.len = 0;
-    m.overflow = 0;
-    enc_begin(&e, mem_sink, &m, h->ver, h->type, h->seq, h->tx, h->len);
-    enc_payload(&e, payload, h->len);
-    enc_end(&e);
-    return m.overflow ? 0u : m.len;
+    need = line_chars(h->len);
+    if (need > cap) return 0;
+    o.buf = out;
+    o.cap = need;
+    o.n = 0;
+    o.sink = NULL;
+    o.ctx = NULL;
+    enc_frame(&o, h->ver, h->type, h->seq, h->tx, payload, h->len);
+    return o.n;
 }
 
-/** Send one frame to the link. */
-static void send_frame(uint8_t type, uint16_t seq, uint16_t tx, const uint8_t *payload,
-                       uint16_t len)
+/** Send one frame to the link: encoded into the agent's line buffer, one hil_port_write (the
+ *  buffer holds any response; a longer frame is written in buffer-sized pieces). */
+static void send_frame(hil_agent_t *a, uint8_t type, uint16_t seq, uint16_t tx,
+                       const uint8_t *payload, uint16_t len)
 {
-    enc_t e;
-    enc_begin(&e, port_sink, NULL, (uint8_t)HIL_PROTO_VERSION, type, seq, tx, len);
-    enc_payload(&e, payload, len);
-    enc_end(&e);
+    out_t o;
+    o.buf = a->tx;
+    o.cap = sizeof a->tx;
+    o.n = 0;
+    o.sink = port_sink;
+    o.ctx = NULL;
+    enc_frame(&o, (uint8_t)HIL_PROTO_VERSION, type, seq, tx, payload, len);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Frame decoder.                                                                             */
 
-int hil_frame_decode(const char *line, size_t n, hil_header_t *h, uint8_t *payload, size_t cap)
+/** Base64 of ng whole groups (4 * ng characters of s, no padding) into d (3 * ng bytes),
+ *  continuing the CRC register c. Characters outside the alphabet set bit 7 of *bad (their
+ *  bytes are garbage). The hot loop of every request: no branch in its body. */
+static uint32_t b64_decode_crc(uint8_t *d, const unsigned char *s, size_t ng, uint32_t c,
+                               uint32_t *bad)
 {
+    uint32_t acc = 0;
+    for (; ng > 0u; ng--) {
+        const uint32_t v0 = b64_dec[s[0]], v1 = b64_dec[s[1]], v2 = b64_dec[s[2]],
+                       v3 = b64_dec[s[3]];
+        const uint32_t v = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
+        const uint32_t b0 = (v >> 16) & 0xFFu, b1 = (v >> 8) & 0xFFu, b2 = v & 0xFFu;
+        acc |= v0 | v1 | v2 | v3;
+        d[0] = (uint8_t)b0;
+        d[1] = (uint8_t)b1;
+        d[2] = (uint8_t)b2;
+        c = CRC_STEP(c, b0);
+        c = CRC_STEP(c, b1);
+        c = CRC_STEP(c, b2);
+        s += 4;
+        d += 3;
+    }
+    *bad |= acc;
+    return c;
+}
+
+/** Decoding state of hil_frame_decode. */
+typedef struct {
     uint8_t hdr[HIL_HEADER_SIZE];
     uint8_t crcb[HIL_CRC_SIZE];
-    size_t nb, pad = 0, total, i, pos = 0;
-    uint32_t crc = 0xFFFFFFFFu;
-    uint16_t len = 0;
+    uint8_t *payload;
+    size_t cap;
+    size_t plen;  /* payload bytes the line's size implies */
+    uint32_t crc; /* running register over header and payload */
+} dec_t;
+
+/** Decode group g (characters s[0..3]) byte by byte: any group holding header or CRC bytes,
+ *  padding, or payload bytes beyond the capacity. last: the final group, with pad '='
+ *  characters. Returns -1 for an invalid character. */
+static int dec_group_slow(dec_t *d, const unsigned char *s, size_t g, int last, size_t pad)
+{
+    uint32_t v = 0;
+    size_t j, nbytes = last ? 3u - pad : 3u;
+    for (j = 0; j < 4u; j++) {
+        uint32_t x = b64_dec[s[j]];
+        if (x & 0x80u) {
+            /* '=' only as the trailing padding counted by the caller */
+            if (s[j] != '=' || !last || j < 4u - pad) return -1;
+            x = 0;
+        }
+        v = (v << 6) | x;
+    }
+    for (j = 0; j < nbytes; j++) {
+        const size_t pos = 3u * g + j;
+        const uint8_t b = (uint8_t)((v >> (16u - 8u * j)) & 0xFFu);
+        if (pos < HIL_HEADER_SIZE) {
+            d->hdr[pos] = b;
+        } else if (pos - HIL_HEADER_SIZE < d->plen) {
+            if (pos - HIL_HEADER_SIZE < d->cap) d->payload[pos - HIL_HEADER_SIZE] = b;
+        } else {
+            d->crcb[pos - HIL_HEADER_SIZE - d->plen] = b;
+            continue;
+        }
+        d->crc = CRC_STEP(d->crc, b);
+    }
+    return 0;
+}
+
+int hil_frame_decode(const char *line, size_t n, hil_header_t *h, uint8_t *payload, size_t cap)
+{
+    dec_t d;
+    const unsigned char *s;
+    size_t nb, pad = 0, total, ng, g, fast_end, stored;
+    uint32_t bad = 0;
+    uint16_t len;
 
     if (n < 2u || line[0] != MARKER0 || line[1] != MARKER1) return HIL_NAK_CRC;
-    line += 2;
+    s = (const unsigned char *)line + 2;
     nb = n - 2u;
     if (nb == 0u || nb % 4u != 0u) return HIL_NAK_CRC;
-    if (line[nb - 1u] == '=') pad = line[nb - 2u] == '=' ? 2u : 1u;
+    if (s[nb - 1u] == '=') pad = s[nb - 2u] == '=' ? 2u : 1u;
     total = nb / 4u * 3u - pad;
     if (total < HIL_HEADER_SIZE + HIL_CRC_SIZE) return HIL_NAK_CRC;
 
-    for (i = 0; i < nb; i += 4u) {
-        uint32_t v = 0;
-        unsigned j, nbytes = 3u;
-        for (j = 0; j < 4u; j++) {
-            int d = b64_value(line[i + j]);
-            if (d < 0) {
-                /* '=' only as the trailing padding counted above */
-                if (line[i + j] != '=' || i + 4u != nb || j < 4u - pad) return HIL_NAK_CRC;
-                d = 0;
-            }
-            v = (v << 6) | (uint32_t)d;
-        }
-        if (i + 4u == nb) nbytes = 3u - (unsigned)pad;
-        for (j = 0; j < nbytes; j++, pos++) {
-            uint8_t b = (uint8_t)((v >> (16u - 8u * j)) & 0xFFu);
-            if (pos < HIL_HEADER_SIZE) {
-                hdr[pos] = b;
-                if (pos == HIL_HEADER_SIZE - 1u) {
-                    len = get_u16(hdr + 6);
-                    if ((size_t)len + HIL_HEADER_SIZE + HIL_CRC_SIZE != total) return HIL_NAK_CRC;
-                }
-            } else if (pos < total - HIL_CRC_SIZE) {
-                size_t k = pos - HIL_HEADER_SIZE;
-                if (k < cap) payload[k] = b;
-            } else {
-                crcb[pos - (total - HIL_CRC_SIZE)] = b;
-                continue;
-            }
-            crc = crc_byte(crc, b);
+    for (g = 0; g < HIL_HEADER_SIZE; g++) d.hdr[g] = 0; /* all written below (total >= 12), */
+    for (g = 0; g < HIL_CRC_SIZE; g++) d.crcb[g] = 0;   /* but the compiler cannot tell */
+    d.payload = payload;
+    d.cap = cap;
+    d.plen = total - HIL_HEADER_SIZE - HIL_CRC_SIZE;
+    d.crc = 0xFFFFFFFFu;
+    ng = nb / 4u;
+    /* groups 3 .. fast_end-1 hold only stored payload bytes (bytes 9 ..) and are not the last
+     * group: decoded straight into the payload */
+    stored = d.plen < cap ? d.plen : cap;
+    fast_end = (HIL_HEADER_SIZE + stored) / 3u;
+    if (fast_end > ng - 1u) fast_end = ng - 1u;
+    for (g = 0; g < ng;) {
+        if (g >= 3u && g < fast_end) {
+            d.crc = b64_decode_crc(payload + (3u * g - HIL_HEADER_SIZE), s + 4u * g, fast_end - g,
+                                   d.crc, &bad);
+            g = fast_end;
+        } else {
+            if (dec_group_slow(&d, s + 4u * g, g, g + 1u == ng, pad) != 0) return HIL_NAK_CRC;
+            g++;
         }
     }
-    if (~crc != get_u32(crcb)) return HIL_NAK_CRC;
-    h->ver = hdr[0];
-    h->type = hdr[1];
-    h->seq = get_u16(hdr + 2);
-    h->tx = get_u16(hdr + 4);
+    len = get_u16(d.hdr + 6);
+    if ((bad & 0x80u) != 0u || (size_t)len != d.plen || ~d.crc != get_u32(d.crcb)) {
+        return HIL_NAK_CRC;
+    }
+    h->ver = d.hdr[0];
+    h->type = d.hdr[1];
+    h->seq = get_u16(d.hdr + 2);
+    h->tx = get_u16(d.hdr + 4);
     h->len = len;
     if (h->ver != HIL_PROTO_VERSION) return HIL_NAK_BAD_VERSION;
     if (len > cap) return HIL_NAK_BAD_LENGTH;
@@ -558,8 +727,11 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
         slot->len = (uint16_t)t.len;
         return;
     }
-    /* little-endian bytes -> int16, in place (each sample's bytes are read before written) */
-    for (i = 0; i < hop; i++) a->rx.s[i] = u16_to_i16(get_u16(a->rx.b + 2u * i));
+    /* little-endian bytes -> int16, in place (each sample's bytes are read before written);
+     * nothing to do where int16 is little-endian in memory */
+    if (!little_endian()) {
+        for (i = 0; i < hop; i++) a->rx.s[i] = u16_to_i16(get_u16(a->rx.b + 2u * i));
+    }
 
     c0 = hil_port_counter();
     st = m->process(a->state, a->rx.s, out);
@@ -572,10 +744,12 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     a->stats.frames++;
     put_u32(slot->payload.b, (uint32_t)(delta & 0xFFFFFFFFu));
     put_u32(slot->payload.b + 4, delta > 0xFFFFFFFFu ? 1u : 0u);
-    /* int16 -> little-endian bytes, in place */
-    for (i = 0; i < hop; i++) {
-        const int16_t v = out[i];
-        put_u16(slot->payload.b + 8u + 2u * i, (uint16_t)(v < 0 ? (int32_t)v + 65536 : v));
+    /* int16 -> little-endian bytes, in place (nothing to do on a little-endian target) */
+    if (!little_endian()) {
+        for (i = 0; i < hop; i++) {
+            const int16_t v = out[i];
+            put_u16(slot->payload.b + 8u + 2u * i, (uint16_t)(v < 0 ? (int32_t)v + 65536 : v));
+        }
     }
     slot->type = HIL_MSG_RESULT;
     slot->len = (uint16_t)(8u + 2u * hop);
@@ -621,16 +795,17 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
     slot->valid = 1;
     a->hist_next = (a->hist_next + 1u) % HIL_AGENT_HISTORY;
     a->expected = (uint16_t)(h->seq + 1u);
-    send_frame(slot->type, slot->seq, h->tx, slot->payload.b, slot->len);
+    send_frame(a, slot->type, slot->seq, h->tx, slot->payload.b, slot->len);
 }
 
 /** Send a NAK (nothing executed, nothing stored). */
-static void send_nak(uint16_t seq, uint16_t tx, uint16_t expected, uint8_t reason)
+static void send_nak(hil_agent_t *a, uint16_t seq, uint16_t tx, uint16_t expected,
+                     uint8_t reason)
 {
     uint8_t p[3];
     put_u16(p, expected);
     p[2] = reason;
-    send_frame(HIL_MSG_NAK, seq, tx, p, sizeof p);
+    send_frame(a, HIL_MSG_NAK, seq, tx, p, sizeof p);
 }
 
 /** Forget every stored response (HELLO). */
@@ -657,19 +832,19 @@ static void handle_line(hil_agent_t *a, const char *line, size_t n)
     r = hil_frame_decode(line, n, &h, a->rx.b, HIL_AGENT_MAX_PAYLOAD);
     if (r == HIL_NAK_CRC) {
         a->stats.crc_errors++;
-        send_nak(a->expected, a->last_tx, a->expected, HIL_NAK_CRC);
+        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_CRC);
         return;
     }
     if (r == HIL_NAK_BAD_VERSION) {
         a->stats.errors++;
-        send_nak(a->expected, a->last_tx, a->expected, HIL_NAK_BAD_VERSION);
+        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_BAD_VERSION);
         return;
     }
     if (h.type >= 0x80u) return; /* not a request (e.g. an echo of our own output): ignored */
     a->last_tx = h.tx;
     if (r == HIL_NAK_BAD_LENGTH) {
         a->stats.errors++;
-        send_nak(h.seq, h.tx, a->expected, HIL_NAK_BAD_LENGTH);
+        send_nak(a, h.seq, h.tx, a->expected, HIL_NAK_BAD_LENGTH);
         return;
     }
     if (h.type == HIL_MSG_HELLO) { /* executed whatever its seq; re-synchronises */
@@ -686,21 +861,22 @@ static void handle_line(hil_agent_t *a, const char *line, size_t n)
             const hil_agent_slot_t *s = &a->hist[i];
             if (s->valid && s->seq == h.seq) {
                 a->stats.history_resends++;
-                send_frame(s->type, s->seq, h.tx, s->payload.b, s->len);
+                send_frame(a, s->type, s->seq, h.tx, s->payload.b, s->len);
                 return;
             }
         }
     }
     a->stats.gap_naks++;
-    send_nak(h.seq, h.tx, a->expected, HIL_NAK_GAP);
+    send_nak(a, h.seq, h.tx, a->expected, HIL_NAK_GAP);
 }
 
-/** A line went over the limit: count it and NAK it if it is a protocol line. */
-static void line_too_long(hil_agent_t *a)
+/** A line went over the limit: count it and NAK it if it is a protocol line (line: its first
+ *  characters, at least two). */
+static void line_too_long(hil_agent_t *a, const char *line)
 {
     a->stats.too_long++;
-    if (a->line[0] == MARKER0 && a->line[1] == MARKER1) {
-        send_nak(a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
+    if (line[0] == MARKER0 && line[1] == MARKER1) {
+        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
     }
 }
 
@@ -728,46 +904,66 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason)
     const hil_port_identity_t *id = hil_port_identity();
     uint8_t buf[192];
     text_t t;
-    (void)agent;
     t.buf = buf;
     t.cap = sizeof buf;
     t.len = 0;
     kv_str(&t, "fw", id->fw_name);
     kv_str(&t, "build", id->build_id);
     kv_str(&t, "reason", reason);
-    send_frame(HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
+    send_frame(agent, HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
 }
 
-/** See hil_agent.h. Lines over HIL_AGENT_LINE_MAX are discarded up to the newline. */
+/** A complete line (without its newline) of n characters: strip a trailing '\r', refuse it
+ *  when over the limit, else handle it. line is the agent's line buffer or the caller's bytes. */
+static void line_done(hil_agent_t *a, const char *line, size_t n)
+{
+    if (n > 0u && line[n - 1u] == '\r') n--;
+    if (n > HIL_AGENT_LINE_MAX) {
+        a->stats.rx_lines++;
+        line_too_long(a, line);
+    } else {
+        handle_line(a, line, n);
+    }
+}
+
+/** See hil_agent.h. Lines over HIL_AGENT_LINE_MAX are discarded up to the newline. A line that
+ *  lies whole in `bytes` is handled where it is; the start of a line split across calls is kept
+ *  in agent->line (at most sizeof agent->line characters). */
 void hil_agent_feed(hil_agent_t *agent, const uint8_t *bytes, size_t n)
 {
     hil_agent_t *a = agent;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        const char ch = (char)bytes[i];
-        if (ch == '\n') {
-            if (a->discarding) {
-                a->discarding = 0;
-                a->stats.rx_lines++;
-            } else {
-                size_t len = a->line_len;
-                if (len > 0u && a->line[len - 1u] == '\r') len--;
-                if (len > HIL_AGENT_LINE_MAX) {
-                    a->stats.rx_lines++;
-                    line_too_long(a);
-                } else {
-                    handle_line(a, a->line, len);
-                }
-            }
+    while (n > 0u) {
+        const uint8_t *nl = (const uint8_t *)memchr(bytes, '\n', n);
+        const size_t seg = nl != NULL ? (size_t)(nl - bytes) : n; /* characters before it */
+        const size_t room = sizeof a->line - a->line_len;
+        if (a->discarding) {
+            if (nl == NULL) return; /* all of it belongs to the overlong line */
+            a->discarding = 0;
+            a->stats.rx_lines++;
             a->line_len = 0;
-        } else if (!a->discarding) {
-            if (a->line_len < sizeof a->line) {
-                a->line[a->line_len++] = ch;
-            } else {
-                a->discarding = 1;
-                line_too_long(a);
-            }
+        } else if (seg > room) {
+            /* the line outgrows the buffer at character room + 1: keep the start (for the
+             * marker test), refuse it, drop the rest up to its newline */
+            memcpy(a->line + a->line_len, bytes, room);
+            a->line_len = sizeof a->line;
+            a->discarding = 1;
+            line_too_long(a, a->line);
+            bytes += room;
+            n -= room;
+            continue;
+        } else if (nl == NULL) {
+            memcpy(a->line + a->line_len, bytes, seg); /* the start of a line */
+            a->line_len += seg;
+            return;
+        } else if (a->line_len == 0u) {
+            line_done(a, (const char *)bytes, seg); /* a whole line: no copy */
+        } else {
+            memcpy(a->line + a->line_len, bytes, seg);
+            line_done(a, a->line, a->line_len + seg);
+            a->line_len = 0;
         }
+        bytes += seg + 1u;
+        n -= seg + 1u;
     }
 }
 
@@ -797,10 +993,18 @@ void hil_agent_log(const char *text)
 /** See hil_agent.h. */
 void hil_agent_fault(const char *kv)
 {
+    char chunk[FAULT_CHUNK];
+    out_t o;
     size_t n = 0;
     if (kv == NULL) kv = "";
     while (kv[n] != '\0' && n < HIL_PAYLOAD_HARD_LIMIT) n++;
-    send_frame(HIL_MSG_FAULT, 0, 0, (const uint8_t *)kv, (uint16_t)n);
+    o.buf = chunk;
+    o.cap = sizeof chunk;
+    o.n = 0;
+    o.sink = port_sink;
+    o.ctx = NULL;
+    enc_frame(&o, (uint8_t)HIL_PROTO_VERSION, HIL_MSG_FAULT, 0, 0, (const uint8_t *)kv,
+              (uint16_t)n);
 }
 
 /** See hil_agent.h. */

@@ -3,8 +3,9 @@
  * @brief The layout of struct hil_agent. Included by hil_agent.h only so that callers can own the
  *        storage (no malloc); the fields are private to hil_agent.c.
  *
- * Memory (defaults: max payload 1024, max hop 512, history 8, text 1024): about 10 KiB, dominated
- * by the response history (HIL_AGENT_HISTORY slots of HIL_AGENT_SLOT_SIZE bytes).
+ * Memory (defaults: max payload 1024, max hop 512, history 8, text 1024): about 12 KiB, dominated
+ * by the response history (HIL_AGENT_HISTORY slots of HIL_AGENT_SLOT_SIZE bytes), then the
+ * receive line, the request payload and the response line buffers (1.4 KiB each).
  */
 #ifndef HIL_AGENT_PRIVATE_H
 #define HIL_AGENT_PRIVATE_H
@@ -41,6 +42,10 @@
 #error "HIL_AGENT_HISTORY must be below half the sequence space"
 #endif
 
+/** Characters of the longest response line, newline included (the encoder's line buffer). */
+#define HIL_AGENT_TX_LINE \
+    (3u + 4u * ((HIL_HEADER_SIZE + HIL_AGENT_SLOT_SIZE + HIL_CRC_SIZE + 2u) / 3u))
+
 /** One stored response (PROTOCOL.md 3.1): re-sent, never recomputed. */
 typedef struct {
     uint16_t seq;   /**< seq of the request it answers */
@@ -71,6 +76,7 @@ struct hil_agent {
         uint32_t align;
     } rx;                   /**< decoded request payload; PROCESS input samples in place */
     hil_agent_slot_t hist[HIL_AGENT_HISTORY];
+    char tx[HIL_AGENT_TX_LINE]; /**< the response line being sent (one hil_port_write) */
 };
 
 #endif /* HIL_AGENT_PRIVATE_H */

@@ -7,7 +7,7 @@
  * Each file is checked against its golden by hash (FNV-1a 32 of the first n output samples), so a
  * batch figure is only reported for a run that produced the golden outputs.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,4 +119,38 @@ export async function runBatch(files: readonly BatchFile[], o: { image?: string;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where the model's code lies in two images: the same addresses matter on QEMU, whose TCG
+ *  chains translated blocks only within a 1 KiB guest page (a hot loop across a page boundary
+ *  ran model S ~13 % slower), so the harness image and the batch image must share that luck. */
+export interface ModelPlacement {
+  /** Model functions (text symbols with the prefix) found in both images. */
+  readonly functions: number;
+  /** Of those, at a different address or size in the two images (empty: identical placement). */
+  readonly moved: readonly string[];
+}
+
+/** Text symbols of an ELF (name -> "address size") from `nm`, those starting with `prefix`. */
+export function textSymbols(nmOutput: string, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of nmOutput.split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) [tT] (\S+)$/.exec(line.trim());
+    if (m && m[3]!.startsWith(prefix)) out.set(m[3]!, `${m[1]} ${m[2]}`);
+  }
+  return out;
+}
+
+/** Compare the placement of the model's functions (names starting with `prefix`, model S: `ms_`)
+ *  in two images; null when `arm-none-eabi-nm` is not installed. */
+export function compareModelPlacement(a: string, b: string, prefix = 'ms_', nm = 'arm-none-eabi-nm'): ModelPlacement | null {
+  let sa: Map<string, string>, sb: Map<string, string>;
+  try {
+    sa = textSymbols(execFileSync(nm, ['-S', a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), prefix);
+    sb = textSymbols(execFileSync(nm, ['-S', b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), prefix);
+  } catch {
+    return null;
+  }
+  const common = [...sa.keys()].filter((k) => sb.has(k));
+  return { functions: common.length, moved: common.filter((k) => sa.get(k) !== sb.get(k)) };
 }

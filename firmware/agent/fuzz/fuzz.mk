@@ -31,7 +31,7 @@ FUZZ_DEFS_agent := -Imodels/gain
 FUZZ_SEEDS_agent := $(FUZZ_DIR)/corpus/agent
 FUZZ_SRCS_agent-small := $(FUZZ_DIR)/fuzz_agent.c
 FUZZ_DEFS_agent-small := -DFUZZ_SMALL -DHIL_AGENT_MAX_PAYLOAD=40u -DHIL_AGENT_TEXT_MAX=96u \
-	-DHIL_AGENT_HISTORY=3u -DHIL_AGENT_WINDOW=2u -DHIL_AGENT_MAX_HOP=8u
+	-DHIL_AGENT_HISTORY=3u -DHIL_AGENT_WINDOW=2u -DHIL_AGENT_MAX_HOP=8u -DHIL_AGENT_PORTABLE_SAMPLES
 FUZZ_SEEDS_agent-small := $(FUZZ_DIR)/corpus/agent
 FUZZ_SRCS_decode := $(FUZZ_DIR)/fuzz_decode.c
 FUZZ_DEFS_decode :=

@@ -13,10 +13,13 @@
  * reports end of input when the host closes stdin: the image then exits QEMU with QB_EXIT_EOF.
  *
  * Output is buffered per line: every semihosting call is a trap that QEMU serves with a host
- * write(), and the agent hands over a RESULT line in 128-byte chunks, so writing each chunk
- * costs four calls per frame where one does. The buffer is flushed at every '\n' (each protocol
- * and log line ends with one), when full, before blocking in SYS_READ and before halting, so no
- * byte ever waits for more output.
+ * write(). The agent hands over each protocol line in one piece (a FAULT report or a log line in
+ * smaller pieces), and a piece that ends a line is written at once: straight from the caller's
+ * buffer when nothing is pending (no copy), else after what is pending. Other pieces are
+ * collected; the buffer is flushed at every '\n' (each protocol and log line ends with one), when
+ * full, before blocking in SYS_READ and before halting, so no byte ever waits for more output.
+ * So a frame costs two semihosting calls: one SYS_READ (or less: one read takes whatever the
+ * host has sent, up to the caller's buffer) and one SYS_WRITE.
  */
 #include "qb_board.h"
 
@@ -85,6 +88,14 @@ size_t qb_link_read(uint8_t *buf, size_t cap)
 
 void qb_link_write(const uint8_t *buf, size_t n)
 {
+    if (n == 0u) return;
+    if (buf[n - 1u] == '\n' && (qb_tx_len == 0u || n > sizeof qb_tx - qb_tx_len)) {
+        /* it ends a line: what was pending, then this, written as it is (the same bytes and the
+         * same flush points as collecting it, in at most two calls, without copying) */
+        qb_tx_flush();
+        qb_write_all(buf, n);
+        return;
+    }
     while (n > 0u) {
         const uint8_t *nl = memchr(buf, '\n', n);
         const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with '\n' */

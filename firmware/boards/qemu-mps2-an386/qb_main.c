@@ -189,7 +189,9 @@ void qb_main(void) __attribute__((noreturn));
 
 void qb_main(void)
 {
-    static uint8_t rx[512];
+    /* one read takes whatever the link has, up to this: on the semihost link a few lines per
+     * SYS_READ call when the host is ahead, and a line that lies whole in it is decoded there */
+    static uint8_t rx[4096];
     const hil_model_t *model = &HIL_MODEL;
     const char *reason = qb_reset_reason();
 

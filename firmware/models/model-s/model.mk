@@ -65,12 +65,14 @@ QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
 
 # QEMU batch image (harness/bench/qemu-overhead.ts): model S on the qemu-mps2-an386 board start-up
 # with no agent and no link traffic; it reads its input from PSRAM (see tools/ms_qemu_batch.c).
-# Flags come from the board fragment (QB_CFLAGS, QB_LDFLAGS: expanded when the recipe runs).
+# Flags come from the board fragment (QB_CFLAGS, QB_LDFLAGS: expanded when the recipe runs). The
+# model's sources come first, as in the board's images: its code then lies at the same addresses
+# as in hil-qemu-model-s-semihost.elf (see QB_image_template in the board fragment).
 MSQB_BOARD := boards/qemu-mps2-an386
 MSQB_SRCS := $(MS_DIR)/tools/ms_qemu_batch.c $(MSQB_BOARD)/qb_startup.c $(MSQB_BOARD)/qb_counter.c \
 	$(MSQB_BOARD)/qb_fault.c $(MSQB_BOARD)/qb_semihost.c $(MSQB_BOARD)/qb_link_semihost.c
 MSQB_ARM_CC ?= arm-none-eabi-gcc
-$(BUILD)/qemu/hil-qemu-model-s-batch.elf: $(MSQB_SRCS) $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) \
+$(BUILD)/qemu/hil-qemu-model-s-batch.elf: $(MODEL_SRCS_model-s) $(MSQB_SRCS) $(MODEL_HDRS_model-s) \
 		$(Q_HDRS) $(AGENT_HDRS) $(MSQB_BOARD)/qb_board.h $(MSQB_BOARD)/mps2_an386.ld \
 		$(MSQB_BOARD)/board.mk $(MS_DIR)/model.mk
 	@mkdir -p $(@D)
