@@ -62,13 +62,15 @@ describe('firmware C unit tests (make -C firmware test)', function () {
     this.test!.title += ` (${counts![1]} checks, ${canon![1]} canonical frames)`;
   });
 
-  it('runs the q helper tests', function () {
-    const counts = /^(\d+) passed, (\d+) failed$/m.exec(tests.get('q') ?? '');
-    expect(counts, r.out).to.not.equal(null);
-    expect(Number(counts![1])).to.be.above(0);
-    expect(Number(counts![2])).to.equal(0);
-    this.test!.title += ` (${counts![1]} checks)`;
-  });
+  for (const [name, what] of [['q', 'the q helper tests'], ['cm-fault', 'the Cortex-M fault decoding tests']] as const) {
+    it(`runs ${what}`, function () {
+      const counts = /^(\d+) passed, (\d+) failed$/m.exec(tests.get(name) ?? '');
+      expect(counts, r.out).to.not.equal(null);
+      expect(Number(counts![1])).to.be.above(0);
+      expect(Number(counts![2])).to.equal(0);
+      this.test!.title += ` (${counts![1]} checks)`;
+    });
+  }
 
   it('runs the model S self test (paths, reset, bypass, identity, limiter)', () => {
     expect(tests.get('model-s') ?? '', r.out).to.match(/test_model_s: all passed \(identity max error 0 LSB\)/);

@@ -30,9 +30,12 @@ QB_CFLAGS := $(QB_CPU) -std=c99 $(WARNINGS) -O2 -g -ffunction-sections -fdata-se
 	-fno-common -DQB_ICOUNT_SHIFT=$(QB_ICOUNT_SHIFT)
 QB_LDFLAGS := -nostartfiles -T $(QB_DIR)/mps2_an386.ld -Wl,--gc-sections \
 	-Wl,--no-warn-rwx-segments
+# Start-up, fault handlers and ARMv7-M registers shared with stm32f4-template: CM_SRCS, CM_HDRS,
+# CM_DIR (boards/cortex-m/).
+include boards/cortex-m/cortex-m.mk
 QB_COMMON_SRCS := $(QB_DIR)/qb_startup.c $(QB_DIR)/qb_main.c $(QB_DIR)/qb_counter.c \
-	$(QB_DIR)/qb_fault.c $(QB_DIR)/qb_semihost.c
-QB_DEPS := $(QB_DIR)/qb_board.h $(QB_DIR)/mps2_an386.ld $(QB_DIR)/board.mk Makefile
+	$(QB_DIR)/qb_fault.c $(QB_DIR)/qb_semihost.c $(CM_SRCS)
+QB_DEPS := $(QB_DIR)/qb_board.h $(QB_DIR)/mps2_an386.ld $(QB_DIR)/board.mk $(CM_HDRS) Makefile
 
 ifeq ($(shell command -v $(ARM_CC) 2>/dev/null),)
 $(warning qemu-mps2-an386: $(ARM_CC) not found, QEMU images are not built (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi))
@@ -50,8 +53,8 @@ define QB_image_template
 $(BUILD)/qemu/$(3).elf: $$(MODEL_SRCS_$(1)) $(QB_COMMON_SRCS) $(QB_DIR)/qb_link_$(2).c $(AGENT_SRCS) \
 		$(AGENT_HDRS) $(Q_HDRS) $$(MODEL_HDRS_$(1)) $(QB_DEPS) models/$(1)/model.mk
 	@mkdir -p $$(@D)
-	@$$(call build_image,$$(ARM_CC) $$(QB_CFLAGS) $$(FW_INC) -I$$(QB_DIR) $$(MODEL_INC_$(1)) \
-		-DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
+	@$$(call build_image,$$(ARM_CC) $$(QB_CFLAGS) $$(FW_INC) -I$$(QB_DIR) -I$$(CM_DIR) \
+		$$(MODEL_INC_$(1)) -DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
 		$$(if $$(MODEL_STATE_BYTES_$(1)),-DHIL_MODEL_STATE_BYTES=$$(MODEL_STATE_BYTES_$(1))u) \
 		-DHIL_FW_NAME='"$(3)"' -DHIL_FW_VERSION='"$$(FW_VERSION)"' $(4) $$(QB_LDFLAGS) \
 		-Wl$$(comma)-Map$$(comma)$$(@:.elf=.map),$$(filter %.c,$$^) -o $$@)

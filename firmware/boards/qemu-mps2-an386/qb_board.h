@@ -4,7 +4,8 @@
  *        register map, link driver, instruction counter, semihosting, stack and fault helpers.
  *
  * Everything public is prefixed `qb_`. The protocol agent only sees hil_port.h; this header is
- * shared by the board's own translation units.
+ * shared by the board's own translation units. The ARMv7-M system registers (SCB, MPU, NVIC) and
+ * the start-up and fault code common to the Cortex-M boards are in ../cortex-m/ (`cm_`).
  */
 #ifndef QB_BOARD_H
 #define QB_BOARD_H
@@ -12,35 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cm_armv7m.h"
 #include "hil_agent.h"
 
-/* ---- memory-mapped registers (ARMv7-M SCB/NVIC/MPU, CMSDK APB timer and UART) ------------- */
+/* ---- memory-mapped registers (CMSDK APB timer and UART; the ARMv7-M ones: cm_armv7m.h) ------ */
 
 /** 32-bit register at an absolute address. */
 #define QB_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
-
-#define QB_SCB_ICSR QB_REG(0xE000ED04u)
-#define QB_SCB_VTOR QB_REG(0xE000ED08u)
-#define QB_SCB_AIRCR QB_REG(0xE000ED0Cu)
-#define QB_SCB_CCR QB_REG(0xE000ED14u)
-#define QB_SCB_SHCSR QB_REG(0xE000ED24u)
-#define QB_SCB_CFSR QB_REG(0xE000ED28u)
-#define QB_SCB_HFSR QB_REG(0xE000ED2Cu)
-#define QB_SCB_MMFAR QB_REG(0xE000ED34u)
-#define QB_SCB_BFAR QB_REG(0xE000ED38u)
-#define QB_SCB_CPACR QB_REG(0xE000ED88u)
-#define QB_MPU_CTRL QB_REG(0xE000ED94u)
-#define QB_MPU_RNR QB_REG(0xE000ED98u)
-#define QB_MPU_RBAR QB_REG(0xE000ED9Cu)
-#define QB_MPU_RASR QB_REG(0xE000EDA0u)
-#define QB_NVIC_ICER0 QB_REG(0xE000E180u)
-
-#define QB_AIRCR_VECTKEY (0x05FAu << 16)
-#define QB_AIRCR_SYSRESETREQ (1u << 2)
-#define QB_SHCSR_MEMFAULTENA (1u << 16)
-#define QB_SHCSR_BUSFAULTENA (1u << 17)
-#define QB_SHCSR_USGFAULTENA (1u << 18)
-#define QB_CCR_DIV_0_TRP (1u << 4)
 
 /** CMSDK APB timer 0 (25 MHz system clock). */
 #define QB_TIMER0_BASE 0x40000000u
@@ -111,11 +90,6 @@ void qb_link_halt(int32_t code) __attribute__((noreturn));
 
 /** Start timer 0 free-running; counting starts at 0 instructions. */
 void qb_counter_init(void);
-
-/* ---- stack (qb_startup.c) ------------------------------------------------------------------ */
-
-/** Paint byte written over the unused thread stack at boot. */
-#define QB_STACK_PAINT 0xA5A5A5A5u
 
 /* ---- reset reason (qb_main.c) -------------------------------------------------------------- */
 

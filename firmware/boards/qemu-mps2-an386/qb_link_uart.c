@@ -61,7 +61,7 @@ void qb_link_halt(int32_t code)
 {
     (void)code;
     __asm__ volatile("cpsid i" ::: "memory");
-    QB_NVIC_ICER0 = 0xFFFFFFFFu;
+    CM_NVIC_ICER(0u) = 0xFFFFFFFFu;
     for (;;) {
         __asm__ volatile("wfi");
     }

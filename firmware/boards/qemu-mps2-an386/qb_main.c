@@ -104,7 +104,7 @@ void qb_request_reset(const char *reason)
     qb_noinit[0] = QB_NOINIT_MAGIC;
     qb_noinit[1] = QB_RR_SYSRESET;
     __asm__ volatile("dsb" ::: "memory");
-    QB_SCB_AIRCR = QB_AIRCR_VECTKEY | QB_AIRCR_SYSRESETREQ;
+    CM_SCB_AIRCR = CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ;
     __asm__ volatile("dsb" ::: "memory");
     for (;;) {
         __asm__ volatile("nop");
@@ -148,7 +148,7 @@ static uint32_t qb_recurse(volatile uint32_t n)
 static void qb_inject_fault(void)
 {
 #if QB_FAULT_KIND_ID == 1
-    QB_SCB_SHCSR &= ~(QB_SHCSR_MEMFAULTENA | QB_SHCSR_BUSFAULTENA | QB_SHCSR_USGFAULTENA);
+    CM_SCB_SHCSR &= ~(CM_SHCSR_MEMFAULTENA | CM_SHCSR_BUSFAULTENA | CM_SHCSR_USGFAULTENA);
     __asm__ volatile("dsb\n isb\n udf #0" ::: "memory");
 #elif QB_FAULT_KIND_ID == 2
     QB_REG(0x30000000u) = 0xDEADBEEFu;

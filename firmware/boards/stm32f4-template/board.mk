@@ -36,9 +36,12 @@ SF_LDFLAGS := -nostartfiles -T $(SF_DIR)/stm32f4.ld -Wl,--gc-sections -Wl,--no-w
 	$(if $(STM32F4_FLASH_SIZE),-Wl$(sf_comma)--defsym=__sf_flash_size=$(STM32F4_FLASH_SIZE)) \
 	$(if $(STM32F4_RAM_SIZE),-Wl$(sf_comma)--defsym=__sf_ram_size=$(STM32F4_RAM_SIZE)) \
 	$(if $(STM32F4_STACK_SIZE),-Wl$(sf_comma)--defsym=__sf_stack_size=$(STM32F4_STACK_SIZE))
+# Start-up, fault handlers and ARMv7-M registers shared with qemu-mps2-an386: CM_SRCS, CM_HDRS,
+# CM_DIR (boards/cortex-m/).
+include boards/cortex-m/cortex-m.mk
 SF_SRCS := $(SF_DIR)/sf_startup.c $(SF_DIR)/sf_main.c $(SF_DIR)/sf_clock.c $(SF_DIR)/sf_uart.c \
-	$(SF_DIR)/sf_counter.c $(SF_DIR)/sf_fault.c
-SF_DEPS := $(SF_DIR)/sf_board.h $(SF_DIR)/stm32f4.ld $(SF_DIR)/board.mk Makefile
+	$(SF_DIR)/sf_counter.c $(SF_DIR)/sf_fault.c $(CM_SRCS)
+SF_DEPS := $(SF_DIR)/sf_board.h $(SF_DIR)/stm32f4.ld $(SF_DIR)/board.mk $(CM_HDRS) Makefile
 ifeq ($(shell command -v $(SF_CC) 2>/dev/null),)
 $(warning stm32f4-template: $(SF_CC) not found, STM32F4 images are not built (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi))
 SF_IMAGES :=
@@ -49,8 +52,8 @@ define SF_image_template
 $(BUILD)/stm32f4/hil-stm32f4-$(1).elf: $(SF_SRCS) $(AGENT_SRCS) $(AGENT_HDRS) $(Q_HDRS) \
 		$$(MODEL_SRCS_$(1)) $$(MODEL_HDRS_$(1)) $(SF_DEPS) models/$(1)/model.mk
 	@mkdir -p $$(@D)
-	@$$(call build_image,$$(SF_CC) $$(SF_CFLAGS) $$(FW_INC) -I$$(SF_DIR) $$(MODEL_INC_$(1)) \
-		-DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
+	@$$(call build_image,$$(SF_CC) $$(SF_CFLAGS) $$(FW_INC) -I$$(SF_DIR) -I$$(CM_DIR) \
+		$$(MODEL_INC_$(1)) -DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
 		$$(if $$(MODEL_STATE_BYTES_$(1)),-DHIL_MODEL_STATE_BYTES=$$(MODEL_STATE_BYTES_$(1))u) \
 		-DHIL_FW_NAME='"hil-stm32f4-$(1)"' -DHIL_FW_VERSION='"$$(FW_VERSION)"' $$(SF_LDFLAGS) \
 		-Wl$$(sf_comma)-Map$$(sf_comma)$$(@:.elf=.map),$$(filter %.c,$$^) -o $$@)

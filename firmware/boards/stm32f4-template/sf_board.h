@@ -5,7 +5,8 @@
  *
  * Only the registers this board uses are defined, locally (no vendor HAL or CMSIS headers).
  * Addresses are from the STM32F4 reference manuals (RM0383 F411, RM0390 F446, RM0090 F40x/F42x:
- * identical for everything used here) and the ARMv7-M Architecture Reference Manual.
+ * identical for everything used here); the ARMv7-M system registers (SCB, MPU, NVIC, DWT) are in
+ * ../cortex-m/cm_armv7m.h, with the start-up and fault code shared by the Cortex-M boards (`cm_`).
  *
  * Everything public is prefixed `sf_`. The protocol agent only sees hil_port.h.
  * ADAPT: the places to change for another part or board are marked "ADAPT" (see README.md).
@@ -16,47 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cm_armv7m.h"
 #include "hil_agent.h"
 
 /** 32-bit register at an absolute address. */
 #define SF_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
-/** 8-bit register at an absolute address. */
-#define SF_REG8(addr) (*(volatile uint8_t *)(uintptr_t)(addr))
-
-/* ---- ARMv7-M system control space ----------------------------------------------------------- */
-
-#define SF_SCB_ICSR SF_REG(0xE000ED04u)
-#define SF_SCB_AIRCR SF_REG(0xE000ED0Cu)
-#define SF_SCB_CCR SF_REG(0xE000ED14u)
-#define SF_SCB_SHCSR SF_REG(0xE000ED24u)
-#define SF_SCB_CFSR SF_REG(0xE000ED28u)
-#define SF_SCB_HFSR SF_REG(0xE000ED2Cu)
-#define SF_SCB_MMFAR SF_REG(0xE000ED34u)
-#define SF_SCB_BFAR SF_REG(0xE000ED38u)
-#define SF_SCB_CPACR SF_REG(0xE000ED88u)
-#define SF_MPU_CTRL SF_REG(0xE000ED94u)
-#define SF_MPU_RNR SF_REG(0xE000ED98u)
-#define SF_MPU_RBAR SF_REG(0xE000ED9Cu)
-#define SF_MPU_RASR SF_REG(0xE000EDA0u)
-#define SF_NVIC_ISER(n) SF_REG(0xE000E100u + 4u * (n))
-#define SF_NVIC_ICER(n) SF_REG(0xE000E180u + 4u * (n))
-#define SF_NVIC_IPR8(irq) SF_REG8(0xE000E400u + (irq))
-
-#define SF_AIRCR_VECTKEY (0x05FAu << 16)
-#define SF_AIRCR_SYSRESETREQ (1u << 2)
-#define SF_SHCSR_MEMFAULTENA (1u << 16)
-#define SF_SHCSR_BUSFAULTENA (1u << 17)
-#define SF_SHCSR_USGFAULTENA (1u << 18)
-#define SF_CCR_DIV_0_TRP (1u << 4)
-
-/* Debug: DEMCR and the DWT cycle counter. */
-#define SF_DEMCR SF_REG(0xE000EDFCu)
-#define SF_DEMCR_TRCENA (1u << 24)
-#define SF_DWT_CTRL SF_REG(0xE0001000u)
-#define SF_DWT_CYCCNT SF_REG(0xE0001004u)
-#define SF_DWT_LAR SF_REG(0xE0001FB0u) /* lock access: needed on some M7 parts, harmless here */
-#define SF_DWT_CTRL_CYCCNTENA (1u << 0)
-#define SF_DWT_CTRL_NOCYCCNT (1u << 25)
 
 /* ---- STM32F4 peripherals -------------------------------------------------------------------- */
 
@@ -153,9 +118,6 @@
 /** External interrupts in the vector table: 97 covers F446 (97), F411 (86), F429 (91);
  *  unused entries are harmless. ADAPT together with the table in sf_startup.c. */
 #define SF_N_IRQ 97
-
-/** Paint word written over the unused thread stack at boot (stack high-water mark). */
-#define SF_STACK_PAINT 0xA5A5A5A5u
 
 /* ---- clock (sf_clock.c) --------------------------------------------------------------------- */
 

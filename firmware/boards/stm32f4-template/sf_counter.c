@@ -29,12 +29,12 @@ static uint32_t sf_cyc_last; /**< CYCCNT at the previous read */
 
 int sf_counter_init(void)
 {
-    SF_DEMCR |= SF_DEMCR_TRCENA; /* enable the DWT and ITM blocks */
+    CM_DEMCR |= CM_DEMCR_TRCENA; /* enable the DWT and ITM blocks */
     __asm__ volatile("dsb\n isb" ::: "memory");
-    if ((SF_DWT_CTRL & SF_DWT_CTRL_NOCYCCNT) != 0u) return -1;
-    SF_DWT_LAR = 0xC5ACCE55u;    /* unlock (ignored where there is no lock) */
-    SF_DWT_CYCCNT = 0u;
-    SF_DWT_CTRL |= SF_DWT_CTRL_CYCCNTENA;
+    if ((CM_DWT_CTRL & CM_DWT_CTRL_NOCYCCNT) != 0u) return -1;
+    CM_DWT_LAR = 0xC5ACCE55u;    /* unlock (ignored where there is no lock) */
+    CM_DWT_CYCCNT = 0u;
+    CM_DWT_CTRL |= CM_DWT_CTRL_CYCCNTENA;
     sf_cyc_high = 0u;
     sf_cyc_last = 0u;
     return 0;
@@ -42,7 +42,7 @@ int sf_counter_init(void)
 
 uint64_t hil_port_counter(void)
 {
-    const uint32_t now = SF_DWT_CYCCNT;
+    const uint32_t now = CM_DWT_CYCCNT;
     /* branch-free: the same instructions run whether or not CYCCNT wrapped */
     sf_cyc_high += (uint32_t)(now < sf_cyc_last);
     sf_cyc_last = now;

@@ -64,8 +64,8 @@ void sf_uart_init(void)
     SF_USART_CR1(SF_USART2_BASE) =
         SF_USART_CR1_UE | SF_USART_CR1_TE | SF_USART_CR1_RE | SF_USART_CR1_RXNEIE;
 
-    SF_NVIC_IPR8(SF_USART2_IRQN) = 0x00u; /* highest priority: never miss a byte */
-    SF_NVIC_ISER(SF_USART2_IRQN / 32u) = 1u << (SF_USART2_IRQN % 32u);
+    CM_NVIC_IPR8(SF_USART2_IRQN) = 0x00u; /* highest priority: never miss a byte */
+    CM_NVIC_ISER(SF_USART2_IRQN / 32u) = 1u << (SF_USART2_IRQN % 32u);
     __asm__ volatile("cpsie i" ::: "memory");
 }
 

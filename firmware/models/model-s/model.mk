@@ -69,16 +69,17 @@ QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
 # model's sources come first, as in the board's images: its code then lies at the same addresses
 # as in hil-qemu-model-s-semihost.elf (see QB_image_template in the board fragment).
 MSQB_BOARD := boards/qemu-mps2-an386
+include boards/cortex-m/cortex-m.mk
 MSQB_SRCS := $(MS_DIR)/tools/ms_qemu_batch.c $(MSQB_BOARD)/qb_startup.c $(MSQB_BOARD)/qb_counter.c \
-	$(MSQB_BOARD)/qb_fault.c $(MSQB_BOARD)/qb_semihost.c $(MSQB_BOARD)/qb_link_semihost.c
+	$(MSQB_BOARD)/qb_fault.c $(MSQB_BOARD)/qb_semihost.c $(MSQB_BOARD)/qb_link_semihost.c $(CM_SRCS)
 MSQB_ARM_CC ?= arm-none-eabi-gcc
 $(BUILD)/qemu/hil-qemu-model-s-batch.elf: $(MODEL_SRCS_model-s) $(MSQB_SRCS) $(MODEL_HDRS_model-s) \
 		$(Q_HDRS) $(AGENT_HDRS) $(MSQB_BOARD)/qb_board.h $(MSQB_BOARD)/mps2_an386.ld \
-		$(MSQB_BOARD)/board.mk $(MS_DIR)/model.mk
+		$(MSQB_BOARD)/board.mk $(CM_HDRS) $(MS_DIR)/model.mk
 	@mkdir -p $(@D)
 	@echo "  CC $@"
-	@$(MSQB_ARM_CC) $(QB_CFLAGS) $(FW_INC) -I$(MSQB_BOARD) $(MODEL_INC_model-s) $(QB_LDFLAGS) \
-		$(filter %.c,$^) -o $@
+	@$(MSQB_ARM_CC) $(QB_CFLAGS) $(FW_INC) -I$(MSQB_BOARD) -I$(CM_DIR) $(MODEL_INC_model-s) \
+		$(QB_LDFLAGS) $(filter %.c,$^) -o $@
 ifneq ($(shell command -v $(MSQB_ARM_CC) 2>/dev/null),)
 ALL_TARGETS += $(BUILD)/qemu/hil-qemu-model-s-batch.elf
 endif
