@@ -6,16 +6,23 @@
  * about 2x. CPU time of this process (user + system: session, codec, golden comparison, runner)
  * per second of audio streamed, x 100 = % of one core at real-time rate. Goal < 2 %.
  *
- *   npx tsx harness/bench/host-cost.ts [--baud 460800,921600] [--budget-s 20]
+ * Two links: `pipe`, the relay as a `sim` firmware on the harness's pipes, and `pty`, the relay
+ * behind a pseudo-terminal opened with `serialport` by the `board` target (flasher and reset
+ * `none`), which is how a board's USB-serial port reaches the harness (needs python3 for the pty).
+ *
+ *   npx tsx harness/bench/host-cost.ts [--baud 460800,921600] [--budget-s 20] [--link pipe,pty]
  *
  * Each baud rate streams whole speech files in manifest order until `budget-s` seconds of wall
  * time at the link's capacity are covered.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { SerialPort } from 'serialport';
 
+import type { TargetProfile } from '../src/config/config-types.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { resolveConfig } from '../src/config/resolve-config.ts';
 import { FIRMWARE_BUILD } from '../src/core/paths.ts';
@@ -24,11 +31,15 @@ import { runRegression } from '../src/runner/run.ts';
 import { loadSuites } from '../src/runner/suites.ts';
 import { readWav } from '../src/dsp/wav.ts';
 import { benchEnvironment, cpuSecondsSince, finish, fixed, flagList, flagNumber, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
-import { writeRelayScript } from './paced-relay.ts';
+import { readDirectly } from '../src/transport/serial-port-link.ts';
+import { startPtyRelay, writeRelayScript, type PtyRelay } from './paced-relay.ts';
 
 export const GOAL_HOST_CPU_PERCENT = 2;
 
+export type BenchLink = 'pipe' | 'pty';
+
 export interface HostCostRow {
+  readonly link: BenchLink;
   readonly baud: number;
   readonly cases: number;
   readonly audioSeconds: number;
@@ -64,10 +75,56 @@ tick();`;
   return (cpuSecondsSince(cpu0) / ((performance.now() - t0) / 1000)) * 100;
 }
 
+/**
+ * readFloor() through a pseudo-terminal read with `serialport` (as the board target opens it,
+ * reading the fd directly): the floor of the `pty` rows.
+ */
+export async function readFloorSerial(chunksPerSecond: number, bytes: number, seconds: number): Promise<number> {
+  const writer = String.raw`
+import os, pty, sys, time, tty
+m, s = pty.openpty()
+tty.setraw(s)
+print(os.ttyname(s), flush=True)
+sys.stdin.readline()
+b = b'A' * ${bytes}
+n = int(${chunksPerSecond} * ${seconds}); k = 0; t0 = time.monotonic()
+while k < n:
+    due = min(n, int((time.monotonic() - t0) * ${chunksPerSecond}))
+    while k < due:
+        os.write(m, b); k += 1
+    time.sleep(0.0007)
+time.sleep(0.1)
+print('done', flush=True)
+sys.stdin.readline()
+`;
+  const child = spawn('python3', ['-c', writer], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const ptyPath = String((await lines.next()).value);
+  const port = new SerialPort({ path: ptyPath, baudRate: 460800, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+  readDirectly(port);
+  port.on('data', () => undefined);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  child.stdin.write('go\n');
+  await lines.next();
+  const pct = (cpuSecondsSince(cpu0) / ((performance.now() - t0) / 1000)) * 100;
+  await new Promise<void>((resolve) => port.close(() => resolve()));
+  child.stdin.end('\n');
+  return pct;
+}
+
+const hasPty = (): boolean => spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+
 export async function runHostCost(argv: readonly string[] = []): Promise<BenchOutcome> {
   const f = parseFlags(argv);
   const bauds = flagList(f, 'baud', [460800, 921600]);
   const budget = flagNumber(f, 'budget-s', 20);
+  const linkFlag = f.get('link');
+  const wanted = (typeof linkFlag === 'string' ? linkFlag.split(',') : ['pipe', 'pty']) as BenchLink[];
+  for (const l of wanted) if (l !== 'pipe' && l !== 'pty') throw new Error(`--link: ${JSON.stringify(l)} is not pipe or pty`);
+  const ptyMissing = wanted.includes('pty') && !hasPty();
+  const links = wanted.filter((l) => l === 'pipe' || !ptyMissing);
   const sim = path.join(FIRMWARE_BUILD, 'host', 'hil-sim-model-s');
   const cfgFile = loadConfig(undefined);
   const base = resolveConfig(cfgFile.file, cfgFile.path, { target: 'sim', model: 'model-s' });
@@ -77,7 +134,7 @@ export async function runHostCost(argv: readonly string[] = []): Promise<BenchOu
   const dir = mkdtempSync(path.join(tmpdir(), 'hil-host-cost-'));
   const rows: HostCostRow[] = [];
   try {
-    for (const baud of bauds) {
+    for (const { link, baud } of links.flatMap((l) => bauds.map((b) => ({ link: l, baud: b })))) {
       const capacity = payloadCapacity(hilFraming(160), baud).payloadBytesPerSecond / 32000; // x real time
       const cases = [];
       let audio = 0;
@@ -85,12 +142,22 @@ export async function runHostCost(argv: readonly string[] = []): Promise<BenchOu
         cases.push(suite.cases[i]!);
         audio += lengths[i]!;
       }
-      const profile = { ...base.profile, firmware: writeRelayScript(dir, sim, baud), description: `host simulator behind a ${baud}-baud line (separate process)` };
+      const relay = writeRelayScript(dir, sim, baud);
+      let pty: PtyRelay | undefined;
+      let profile: TargetProfile;
+      if (link === 'pipe') {
+        profile = { ...base.profile, firmware: relay, description: `host simulator behind a ${baud}-baud line (separate process)` };
+      } else {
+        pty = await startPtyRelay(relay);
+        const description = `host simulator behind a ${baud}-baud line on a pty (${pty.path}, serialport)`;
+        const file = { ...cfgFile.file, targets: { ...cfgFile.file?.targets, 'bench-pty': { kind: 'board' as const, description, port: { path: pty.path }, baudRate: baud, flasher: { type: 'none' as const }, reset: 'none' as const, counter: 'none' as const } } };
+        profile = resolveConfig(file, cfgFile.path, { target: 'bench-pty', model: 'model-s' }).profile;
+      }
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       // steady state: from the end of the first case (start-up, JIT warm-up, first golden) to the end
       const ends: Array<{ cpu: NodeJS.CpuUsage; t: number; audio: number; frames: number }> = [];
-      const { report } = await runRegression({
+      const run = runRegression({
         hooks: { onCaseEnd: (c) => void ends.push({ cpu: process.cpuUsage(), t: performance.now(), audio: c.audioSeconds, frames: c.frames }) },
         runId: `bench-host-cost-${baud}`,
         profile,
@@ -101,10 +168,15 @@ export async function runHostCost(argv: readonly string[] = []): Promise<BenchOu
         retries: 0,
         params: {},
         baseline: null,
-        command: ['bench', 'host-cost', `--baud=${baud}`],
+        command: ['bench', 'host-cost', `--baud=${baud}`, `--link=${link}`],
+      });
+      const { report } = await run.catch(async (e: unknown) => {
+        await pty?.stop();
+        throw e;
       });
       const wallSeconds = (performance.now() - t0) / 1000;
       const cpu = cpuSecondsSince(cpu0);
+      await pty?.stop();
       const frames = report.cases.reduce((a, c) => a + c.frames, 0);
       const last = ends[ends.length - 1];
       const steady =
@@ -117,6 +189,7 @@ export async function runHostCost(argv: readonly string[] = []): Promise<BenchOu
           : null;
       rows.push({
         steady,
+        link,
         baud,
         cases: cases.length,
         audioSeconds: report.summary.audioSeconds,
@@ -132,40 +205,47 @@ export async function runHostCost(argv: readonly string[] = []): Promise<BenchOu
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const rt = rows.find((r) => r.realTimeFactor <= 1.1) ?? rows[0];
+  const atRealTime = (l: BenchLink) => rows.find((r) => r.link === l && r.realTimeFactor <= 1.1) ?? rows.find((r) => r.link === l);
+  const rt = atRealTime('pipe');
+  const rtPty = atRealTime('pty');
   // What the same read pattern costs a Node process that does nothing with the bytes: the relay's
   // pacer hands over about 49-byte reads (measured: 9.4 reads per 459-byte RESULT line).
   const readsPerSecond = rt ? (rt.realTimeFactor * 100 * 459) / 49 : 0;
   const floorPct = rt ? await readFloor(readsPerSecond, 49, 5) : null;
+  const floorPty = rtPty ? await readFloorSerial((rtPty.realTimeFactor * 100 * 459) / 49, 49, 5) : null;
   const text = [
     '## Host cost at link speed: speech through the host simulator behind a serial line (separate process)',
     '',
     table(
-      ['baud', 'files', 'audio s', 'wall s', 'x real time', 'harness CPU s', 'CPU % of one core at RT (whole run)', 'steady state: CPU % at RT', 'steady CPU us/frame', 'passed'],
-      rows.map((r) => [r.baud, r.cases, fixed(r.audioSeconds, 1), fixed(r.wallSeconds, 1), `${fixed(r.realTimeFactor, 2)}x`, fixed(r.hostCpuSeconds, 2), fixed(r.cpuPercentOfRealTime, 2), fixed(r.steady?.cpuPercentOfRealTime ?? null, 2), r.steady ? Math.round(r.steady.cpuMicrosPerFrame) : 'n/a', `${r.passed}/${r.cases}`]),
+      ['link', 'baud', 'files', 'audio s', 'wall s', 'x real time', 'harness CPU s', 'CPU % of one core at RT (whole run)', 'steady state: CPU % at RT', 'steady CPU us/frame', 'passed'],
+      rows.map((r) => [r.link, r.baud, r.cases, fixed(r.audioSeconds, 1), fixed(r.wallSeconds, 1), `${fixed(r.realTimeFactor, 2)}x`, fixed(r.hostCpuSeconds, 2), fixed(r.cpuPercentOfRealTime, 2), fixed(r.steady?.cpuPercentOfRealTime ?? null, 2), r.steady ? Math.round(r.steady.cpuMicrosPerFrame) : 'n/a', `${r.passed}/${r.cases}`]),
     ),
     '',
     floorPct === null
       ? ''
       : `Floor: a bare Node process receiving the same read pattern (49-byte reads, ${Math.round(readsPerSecond)} a second) ` +
         `spends ${floorPct.toFixed(2)} % of one core doing nothing else; the rest of the real-time figure is the harness's own work.`,
+    floorPty === null
+      ? ''
+      : `Floor of the pty link: the same read pattern through a pseudo-terminal read with serialport (fd read directly, as the board link does) costs ${floorPty.toFixed(2)} % of one core.`,
+    ptyMissing ? 'The pty link was not measured: python3 (its pty module makes the pseudo-terminal) is not available.' : '',
     '',
     'CPU is this whole process (every thread: the runner, session, codec, golden comparison, and tsx compiling the harness on first use); ' +
       'the line model runs in its own process, as a UART would. "Whole run" includes start-up and the first case (JIT warm-up, first golden); ' +
       '"steady state" counts the cases after the first, which is what a long regression on a board costs per audio second.',
   ].join('\n');
-  const goals: Goal[] = rt
-    ? [
-        {
-          goal: `harness CPU < ${GOAL_HOST_CPU_PERCENT} % of one core at real-time rate (link-paced)`,
-          met: (rt.steady?.cpuPercentOfRealTime ?? rt.cpuPercentOfRealTime) < GOAL_HOST_CPU_PERCENT,
-          detail:
-            `${fixed(rt.steady?.cpuPercentOfRealTime ?? null, 2)} % in steady state, ${rt.cpuPercentOfRealTime.toFixed(2)} % over the whole run with start-up, ` +
-            `at ${rt.baud} baud (${rt.realTimeFactor.toFixed(2)}x real time, ${rt.audioSeconds.toFixed(1)} s of audio)`,
-        },
-      ]
-    : [];
-  return { name: 'host-cost', json: { environment: benchEnvironment(), budgetSeconds: budget, rows, readFloorCpuPercent: floorPct }, text, goals };
+  const goal = (r: HostCostRow, what: string): Goal => ({
+    goal: `harness CPU < ${GOAL_HOST_CPU_PERCENT} % of one core at real-time rate (link-paced, ${what})`,
+    met: (r.steady?.cpuPercentOfRealTime ?? r.cpuPercentOfRealTime) < GOAL_HOST_CPU_PERCENT,
+    detail:
+      `${fixed(r.steady?.cpuPercentOfRealTime ?? null, 2)} % in steady state, ${r.cpuPercentOfRealTime.toFixed(2)} % over the whole run with start-up, ` +
+      `at ${r.baud} baud (${r.realTimeFactor.toFixed(2)}x real time, ${r.audioSeconds.toFixed(1)} s of audio)`,
+  });
+  const goals: Goal[] = [
+    ...(rt ? [goal(rt, 'pipe to the sim')] : []),
+    ...(rtPty ? [goal(rtPty, 'serialport on a pty, as a board')] : []),
+  ];
+  return { name: 'host-cost', json: { environment: benchEnvironment(), budgetSeconds: budget, links, rows, readFloorCpuPercent: floorPct, readFloorSerialCpuPercent: floorPty }, text, goals };
 }
 
 if (isMain(import.meta.url)) await finish(await runHostCost(process.argv.slice(2)));

@@ -1,7 +1,7 @@
 /** Property tests of the frame codec with a seeded PRNG: round trips and total robustness. */
 import { expect } from 'chai';
 import { Prng } from '../core/prng.ts';
-import { decodeLine, encodeFrame, type LineKind } from './frame-codec.ts';
+import { decodeLine, decodeLineBytes, encodeFrame, type LineKind } from './frame-codec.ts';
 import { LINE_MARKER, MsgType, PAYLOAD_HARD_LIMIT } from './messages.ts';
 
 const BASE64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
@@ -94,6 +94,19 @@ describe('frame codec properties (seeded)', () => {
       }
     }
     expect(corrupt).to.be.greaterThan(2500);
+  });
+
+  it('decodeLineBytes classifies the bytes of a line exactly as decodeLine classifies its text', () => {
+    const rng = new Prng(0xb17e5);
+    for (let i = 0; i < 3000; i++) {
+      const f = randomFrame(rng);
+      const good = encodeFrame(f, f.payload);
+      const line = rng.next() < 0.2 ? good : rng.next() < 0.1 ? `${good}\r` : rng.next() < 0.5 ? mutate(rng, good) : `log ${mutate(rng, 'température ok \u00e9\r')}`;
+      // mutate() may insert any code point below 256: the device sends those as UTF-8.
+      expect(decodeLineBytes(Buffer.from(line, 'utf8')), JSON.stringify(line.slice(0, 40))).to.deep.equal(decodeLine(line));
+    }
+    expect(decodeLineBytes(Buffer.from('@:QUJD-A==')).kind).to.equal('corrupt'); // base64url alphabet refused
+    expect(decodeLineBytes(Uint8Array.from([0x40, 0x3a]))).to.deep.equal(decodeLine('@:'));
   });
 
   it('lines without the marker are logs, verbatim', () => {

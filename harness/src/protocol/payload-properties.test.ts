@@ -71,6 +71,22 @@ describe('protocol payload properties (seeded)', () => {
     }
   });
 
+  it('RESULT samples read the same from any byte alignment; packSamples pads to the hop with zeros', () => {
+    const rng = new Prng(0xa11);
+    const samples = Int16Array.from({ length: 160 }, () => rng.int(65536) - 32768);
+    const packed = packResult({ cycles: 0xdeadbeef, flags: 7, samples });
+    for (const shift of [0, 1, 2, 3]) {
+      const store = new Uint8Array(packed.length + 4);
+      store.set(packed, shift);
+      const r = unpackResult(store.subarray(shift, shift + packed.length));
+      expect([r.cycles, r.flags], `shift ${shift}`).to.deep.equal([0xdeadbeef, 7]);
+      expect(Array.from(r.samples), `shift ${shift}`).to.deep.equal(Array.from(samples));
+    }
+    const padded = packSamples(samples.subarray(0, 100), 160);
+    expect(padded.length).to.equal(320);
+    expect(Array.from(new Int16Array(Uint8Array.from(padded).buffer))).to.deep.equal([...Array.from(samples.subarray(0, 100)), ...new Array(60).fill(0)]);
+  });
+
   it('INFO round-trips through formatDeviceInfo / parseDeviceInfo', () => {
     const info = new FakeDevice().info;
     expect(parseDeviceInfo(formatDeviceInfo(info))).to.deep.equal(info);

@@ -23,21 +23,46 @@ export function unpackParam(p: Uint8Array): { id: number; value: number } {
   return { id: b.readUInt16LE(0), value: b.readInt32LE(2) };
 }
 
-export function packSamples(samples: Int16Array): Uint8Array {
-  const b = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) b.writeInt16LE(samples[i]!, i * 2);
+/** Is this host little-endian (the wire order of samples): then samples are copied, not converted. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Samples as s16le bytes; with `length` > samples.length the rest is zeros (a last, partial frame
+ * padded to the hop).
+ */
+export function packSamples(samples: Int16Array, length = samples.length): Uint8Array {
+  if (length < samples.length) throw new RangeError(`packSamples: length ${length} < ${samples.length} samples`);
+  // allocUnsafe takes a slice of Node's buffer pool (Buffer.alloc makes a new ArrayBuffer each
+  // time); every byte is written below.
+  const b = Buffer.allocUnsafe(length * 2);
+  if (LITTLE_ENDIAN) b.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.length * 2));
+  else for (let i = 0; i < samples.length; i++) b.writeInt16LE(samples[i]!, i * 2);
+  if (length > samples.length) b.fill(0, samples.length * 2);
   return b;
 }
 
+/**
+ * RESULT payload. On a little-endian host with the samples 2-byte aligned in memory (decoded
+ * frames are), `samples` is a view of the payload's bytes, not a copy: copy it to keep it past
+ * the payload's reuse.
+ */
 export function unpackResult(p: Uint8Array): ResultPayload {
   if (p.length < 8 || (p.length - 8) % 2 !== 0) {
     throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
   }
-  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
   const n = (p.length - 8) / 2;
-  const samples = new Int16Array(n);
-  for (let i = 0; i < n; i++) samples[i] = b.readInt16LE(8 + 2 * i);
-  return { cycles: b.readUInt32LE(0), flags: b.readUInt32LE(4), samples };
+  const at = p.byteOffset + 8;
+  let samples: Int16Array;
+  if (LITTLE_ENDIAN && at % 2 === 0) samples = new Int16Array(p.buffer, at, n);
+  else {
+    samples = new Int16Array(n);
+    for (let i = 0; i < n; i++) samples[i] = (p[8 + 2 * i]! | (p[9 + 2 * i]! << 8)) << 16 >> 16;
+  }
+  return { cycles: u32le(p, 0), flags: u32le(p, 4), samples };
+}
+
+function u32le(p: Uint8Array, at: number): number {
+  return (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16) | (p[at + 3]! << 24)) >>> 0;
 }
 
 export function packResult(r: ResultPayload): Uint8Array {

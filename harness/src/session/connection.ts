@@ -5,7 +5,7 @@
  * FrameSink (the handshake, then the request pipe).
  */
 import { describeBytes, HarnessError } from '../core/errors.ts';
-import { decodeLine, type Frame } from '../protocol/frame-codec.ts';
+import { decodeLineBytes, type Frame } from '../protocol/frame-codec.ts';
 import { HOST_LINE_LIMIT, LINE_MARKER } from '../protocol/messages.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import { LineReader } from '../transport/line-reader.ts';
@@ -57,7 +57,7 @@ export class Connection {
     private readonly signal?: AbortSignal,
   ) {
     this.reader = new LineReader(link.input, {
-      line: (text) => this.onLine(text),
+      line: (bytes) => this.onLine(bytes),
       overlong: (head) => this.onOverlong(head),
       end: () => this.fail(this.linkError('the link was closed by the device (end of stream)')),
       error: (e) => this.fail(this.linkError(`reading from the device failed: ${e.message}`, { cause: e })),
@@ -136,8 +136,8 @@ export class Connection {
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  private onLine(text: string): void {
-    const d = decodeLine(text);
+  private onLine(bytes: Buffer): void {
+    const d = decodeLineBytes(bytes);
     if (d.kind === 'log') {
       this.stats.logLines++;
       this.log(d.text);
@@ -150,12 +150,13 @@ export class Connection {
     }
   }
 
-  private onOverlong(head: string): void {
+  private onOverlong(head: Buffer): void {
     this.stats.overlongLines++;
-    if (head.startsWith(LINE_MARKER)) this.stats.hostCrcErrors++;
+    const text = head.toString('utf8');
+    if (text.startsWith(LINE_MARKER)) this.stats.hostCrcErrors++;
     else {
       this.stats.logLines++;
-      this.log(`${head} [line over ${HOST_LINE_LIMIT} bytes: rest discarded]`);
+      this.log(`${text} [line over ${HOST_LINE_LIMIT} bytes: rest discarded]`);
     }
   }
 

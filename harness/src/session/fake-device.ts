@@ -5,7 +5,7 @@
  * and fault injection; the C host simulator is the reference.
  */
 import { formatDeviceInfo, type DeviceInfo } from '../protocol/device-info.ts';
-import { decodeLine, encodeFrame, type Frame } from '../protocol/frame-codec.ts';
+import { decodeLineBytes, encodeFrame, type Frame } from '../protocol/frame-codec.ts';
 import { DeviceErrorCode, LINE_MARKER, MsgType, NakReason } from '../protocol/messages.ts';
 import { formatKeyValues, packError, packNak, packParam, packResult } from '../protocol/payloads.ts';
 import { duplexLink, type ByteLink } from '../transport/byte-link.ts';
@@ -118,15 +118,15 @@ export class FakeDevice {
     this.send(MsgType.NAK, seq, tx, packNak(this.expected, reason));
   }
 
-  private onOverlong(head: string): void {
+  private onOverlong(head: Buffer): void {
     this.stats.rxLines++;
     this.stats.tooLong++;
-    if (head.startsWith(LINE_MARKER)) this.nak(0, this.lastGoodTx, NakReason.TOO_LONG);
+    if (head.toString('latin1', 0, LINE_MARKER.length) === LINE_MARKER) this.nak(0, this.lastGoodTx, NakReason.TOO_LONG);
   }
 
-  private onLine(text: string): void {
+  private onLine(bytes: Buffer): void {
     this.stats.rxLines++;
-    const d = decodeLine(text);
+    const d = decodeLineBytes(bytes);
     if (d.kind === 'log') {
       this.stats.rxLogLines++;
       return;

@@ -16,6 +16,7 @@ import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
 import { nakReasonName, typeName, type NakReasonName } from '../protocol/messages.ts';
 import { unpackNak } from '../protocol/payloads.ts';
 import type { Connection } from './connection.ts';
+import { DeadlineTimer } from './deadline-timer.ts';
 import type { RtoEstimator } from './rto.ts';
 
 export interface RequestMeta {
@@ -73,9 +74,11 @@ export class RequestPipe {
   private readonly outstanding: Entry[] = [];
   private nextSeq: number;
   private goBackTx: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** The retransmission timer and the stall watchdog: moved on every progress, so deadline
+   *  timers (no setTimeout per frame). */
+  private readonly rtoTimer: DeadlineTimer;
   private lastProgress = 0;
-  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly stallTimer: DeadlineTimer;
   private failure: HarnessError | undefined;
   /** Milliseconds from the last progress (or the first request after idling) to the failure. */
   private failureAge: number | undefined;
@@ -88,6 +91,9 @@ export class RequestPipe {
   ) {
     this.nextSeq = opts.firstSeq & 0xffff;
     this.lastProgress = conn.elapsed();
+    const clock = (): number => conn.elapsed();
+    this.rtoTimer = new DeadlineTimer(() => this.onTimeout(), clock);
+    this.stallTimer = new DeadlineTimer(() => this.onStall(), clock);
   }
 
   /** Queue a request; resolves with its response frame (which may be an ERROR). */
@@ -131,7 +137,8 @@ export class RequestPipe {
     e.sentAt.clear();
     // Earlier requests still unanswered whose last transmission preceded the one answered here:
     // the link is FIFO, so their responses were lost. The device answers them from its history.
-    for (const o of this.outstanding.slice(0, idx)) {
+    for (let k = 0; k < idx; k++) {
+      const o = this.outstanding[k]!;
       if (!o.response && olderTx(o.lastTx, f.tx) && !this.resend(o)) return;
     }
     this.deliver();
@@ -166,8 +173,8 @@ export class RequestPipe {
     this.failure = err;
     this.failureAge = this.conn.elapsed() - this.lastProgress;
     this.failedOn = this.current();
-    this.clearTimer();
-    clearTimeout(this.stallTimer);
+    this.rtoTimer.clear();
+    this.stallTimer.clear();
     for (const e of [...this.outstanding, ...this.queue]) e.reject(err);
     this.outstanding.length = 0;
     this.queue.length = 0;
@@ -191,7 +198,7 @@ export class RequestPipe {
       this.outstanding.push(next);
       this.transmit(next);
     }
-    if (this.outstanding.length > 0 && !this.timer && !this.failure) this.armTimer();
+    if (this.outstanding.length > 0 && !this.rtoTimer.armed && !this.failure) this.armTimer();
   }
 
   private transmit(e: Entry): void {
@@ -246,28 +253,30 @@ export class RequestPipe {
     if (progressed) {
       this.lastProgress = this.conn.elapsed();
       for (const o of this.outstanding) o.resends = 0;
-      this.clearTimer();
       if (this.outstanding.length > 0) this.armStall();
-      else clearTimeout(this.stallTimer);
+      else {
+        this.rtoTimer.clear();
+        this.stallTimer.clear();
+      }
     }
     this.pump();
-    this.publish();
+    // Progress restarts the retransmission timer for what is still (or now) outstanding.
+    if (progressed && this.outstanding.length > 0 && !this.failure) this.armTimer();
+    else this.publish();
   }
 
   /** (Re)start the stall watchdog: no progress for requestTimeoutMs fails the session. */
   private armStall(): void {
-    clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => this.onStall(), this.opts.requestTimeoutMs);
+    this.stallTimer.set(this.opts.requestTimeoutMs);
   }
 
   private onStall(): void {
-    this.stallTimer = undefined;
     const e = this.outstanding.find((o) => !o.response);
     if (this.failure || !e) return;
     const now = this.conn.elapsed();
     const stalled = now - Math.max(this.lastProgress, this.conn.lastFrameAt);
     if (stalled < this.opts.requestTimeoutMs) {
-      this.stallTimer = setTimeout(() => this.onStall(), this.opts.requestTimeoutMs - stalled);
+      this.stallTimer.set(this.opts.requestTimeoutMs - stalled);
       return;
     }
     const what = `${typeName(e.type)} seq ${e.seq}${e.meta.frame === undefined ? '' : ` (frame ${e.meta.frame})`}`;
@@ -290,18 +299,11 @@ export class RequestPipe {
   }
 
   private armTimer(): void {
-    this.clearTimer();
-    this.timer = setTimeout(() => this.onTimeout(), this.timing().rtoMs);
+    this.rtoTimer.set(this.timing().rtoMs);
     this.publish();
   }
 
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
   private onTimeout(): void {
-    this.timer = undefined;
     if (this.failure || !this.outstanding.some((o) => !o.response)) return;
     this.conn.stats.timeouts++;
     this.timing().backoff();

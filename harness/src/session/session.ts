@@ -42,6 +42,8 @@ export interface StreamResult {
   readonly frames: number;
 }
 
+const ignore = (): void => undefined;
+
 export class Session {
   /** The BOOT message seen before the handshake completed, if any. */
   readonly boot: BootInfo | undefined;
@@ -175,21 +177,20 @@ export class Session {
       const flags = new Uint32Array(total);
       const inflight: Array<Promise<Frame>> = [];
       let done = 0;
-      const take = async (): Promise<void> => {
-        const f = await inflight.shift()!;
+      const take = (f: Frame): void => {
         this.result(f, done, hop, output, cycles, flags);
         done++;
         opts.onFrame?.(done, total);
       };
       for (let i = 0; i < total; i++) {
-        if (inflight.length >= this.window) await take();
-        const frame = new Int16Array(hop);
-        frame.set(samples.subarray(i * hop, Math.min(samples.length, (i + 1) * hop)));
-        const p = this.pipe.request(MsgType.PROCESS, packSamples(frame), { pipelined: true, frame: i });
-        p.catch(() => undefined); // awaited in order by take(); avoid unhandled-rejection noise
+        if (inflight.length >= this.window) take(await inflight.shift()!);
+        // The last frame is zero-padded to the hop.
+        const payload = packSamples(samples.subarray(i * hop, Math.min(samples.length, (i + 1) * hop)), hop);
+        const p = this.pipe.request(MsgType.PROCESS, payload, { pipelined: true, frame: i });
+        p.catch(ignore); // awaited in order below; avoid unhandled-rejection noise
         inflight.push(p);
       }
-      while (inflight.length > 0) await take();
+      while (inflight.length > 0) take(await inflight.shift()!);
       return { output: output.slice(0, samples.length), cycles, flags, frames: total };
     });
   }

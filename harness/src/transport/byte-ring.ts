@@ -16,6 +16,12 @@ export class ByteRing {
 
   push(bytes: Uint8Array): void {
     this.total += bytes.length;
+    if (bytes.length < this.size - this.next) {
+      // The common case (a read smaller than the room left): one copy, no views.
+      this.buf.set(bytes, this.next);
+      this.next += bytes.length;
+      return;
+    }
     const src = bytes.length > this.size ? bytes.subarray(bytes.length - this.size) : bytes;
     if (bytes.length >= this.size) this.filled = true;
     let i = 0;

@@ -16,8 +16,8 @@ function collect(limit?: number) {
   const reader = new LineReader(
     input,
     {
-      line: (text) => events.push({ kind: 'line', text }),
-      overlong: (text) => events.push({ kind: 'overlong', text }),
+      line: (bytes) => events.push({ kind: 'line', text: bytes.toString('utf8') }),
+      overlong: (head) => events.push({ kind: 'overlong', text: head.toString('utf8') }),
       end: () => {
         events.push({ kind: 'end' });
         resolveEnd();

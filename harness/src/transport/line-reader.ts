@@ -1,21 +1,23 @@
 /**
- * Reads lines from a device's byte stream: a LineGuard (bounded line length) in front of
- * @serialport/parser-readline's ReadlineParser (delimiter '\n'), plus a ring of the last bytes
- * received for error messages. Lines are delivered without their '\n' (a trailing '\r' is kept;
- * decodeLine ignores it). Empty lines carry nothing and are not delivered (the parser drops them). A line longer than the limit is reported once as `overlong` with its
- * first `limit` bytes; the rest of it is discarded.
+ * Reads lines from a device's byte stream: one 'data' listener feeding a LineSplitter (bounded
+ * line length, one indexOf pass per chunk; see line-splitter.ts), plus a ring of the last bytes
+ * received for error messages. No stream stages in between: each read from the device costs one
+ * callback, whatever the chunk size. Lines are delivered as bytes without their '\n' (a trailing
+ * '\r' is kept; decodeLineBytes ignores it); empty lines are not delivered; a line longer than
+ * the limit is reported once as `overlong` with its first `limit` bytes and the rest of it is
+ * discarded. The same framing as @serialport/parser-readline with delimiter '\n'.
  */
 import type { Readable } from 'node:stream';
-import { ReadlineParser } from '@serialport/parser-readline';
 
 import { HOST_LINE_LIMIT } from '../protocol/messages.ts';
 import { ByteRing, DEFAULT_RING_SIZE } from './byte-ring.ts';
-import { LineGuard } from './line-guard.ts';
+import { LineSplitter } from './line-splitter.ts';
 
 export interface LineHandler {
-  line(text: string): void;
-  /** A line over the limit was cut; `head` is its beginning (up to `limit` bytes). */
-  overlong(head: string): void;
+  /** One line without its '\n'; the bytes are only valid during the call. */
+  line(bytes: Buffer): void;
+  /** A line over the limit was cut; `head` is its beginning (`limit` bytes, valid during the call). */
+  overlong(head: Buffer): void;
   /** The stream ended (EOF or closed). Called at most once, after the last line. */
   end(): void;
   /** The stream reported an error. */
@@ -40,13 +42,15 @@ export interface LineReaderStats {
 
 export class LineReader {
   private readonly ring: ByteRing;
-  private readonly guard: LineGuard;
-  private readonly parser: ReadlineParser;
-  private lineNo = 0;
-  private lines = 0;
-  private overlongs = 0;
+  private readonly splitter: LineSplitter;
   private finished = false;
   private detached = false;
+  private readonly onData = (chunk: Buffer | string): void => {
+    if (this.detached) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.ring.push(bytes);
+    this.splitter.push(bytes);
+  };
   private readonly onError = (e: Error): void => {
     if (!this.detached) this.handler.error(e);
   };
@@ -58,14 +62,19 @@ export class LineReader {
     opts: LineReaderOptions = {},
   ) {
     this.ring = new ByteRing(opts.ringSize ?? DEFAULT_RING_SIZE);
-    this.guard = new LineGuard(opts.limit ?? HOST_LINE_LIMIT, (b) => this.ring.push(b));
-    this.parser = new ReadlineParser({ delimiter: '\n', encoding: 'utf8' });
-    this.parser.on('data', (text: string) => this.onLine(text));
-    this.parser.on('end', this.onEnd);
+    this.splitter = new LineSplitter(opts.limit ?? HOST_LINE_LIMIT, {
+      line: (bytes) => {
+        if (!this.detached) handler.line(bytes);
+      },
+      overlong: (head) => {
+        if (!this.detached) handler.overlong(head);
+      },
+    });
     input.on('error', this.onError);
+    input.on('end', this.onEnd);
     // A stream destroyed without 'end' (a killed process's pipe) still ends the reader.
     input.on('close', this.onEnd);
-    input.pipe(this.guard).pipe(this.parser);
+    input.on('data', this.onData);
   }
 
   /** The last bytes received (up to the ring size), oldest first. */
@@ -74,50 +83,25 @@ export class LineReader {
   }
 
   get stats(): LineReaderStats {
-    return {
-      bytes: this.ring.total,
-      lines: this.lines,
-      overlong: this.overlongs,
-      discardedBytes: this.guard.stats.discardedBytes,
-      maxPending: this.guard.stats.maxPending,
-    };
+    const s = this.splitter.stats;
+    return { bytes: this.ring.total, lines: s.lines, overlong: s.overlong, discardedBytes: s.discardedBytes, maxPending: s.maxPending };
   }
 
-  /** Stop reading and release the input stream (which stays open). Idempotent. */
+  /** Stop reading and release the input stream (which stays open, paused). Idempotent. */
   detach(): void {
     if (this.detached) return;
     this.detached = true;
-    this.input.unpipe(this.guard);
+    this.input.off('data', this.onData);
     this.input.off('error', this.onError);
+    this.input.off('end', this.onEnd);
     this.input.off('close', this.onEnd);
-    this.guard.destroy();
-    this.parser.destroy();
-  }
-
-  private onLine(text: string): void {
-    if (this.detached) return;
-    const ordinal = this.lineNo++;
-    if (this.guard.cuts.length > 0 && this.guard.cuts[0] === ordinal) {
-      this.guard.cuts.shift();
-      this.overlongs++;
-      this.handler.overlong(text);
-      return;
-    }
-    this.lines++;
-    this.handler.line(text);
+    if (!this.input.destroyed) this.input.pause();
   }
 
   private finish(): void {
     if (this.finished || this.detached) return;
-    // 'close' may come before the parser has flushed the last partial line: let it drain first.
-    if (!this.parser.readableEnded && !this.input.readableEnded && this.input.destroyed) {
-      this.guard.end();
-    }
-    if (!this.parser.readableEnded) {
-      this.parser.once('end', this.onEnd);
-      return;
-    }
     this.finished = true;
+    this.splitter.flush();
     this.handler.end();
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * openSerialPort on a real pseudo-terminal (Python's pty module makes the pair; its master plays
+ * the device): the port reads its fd directly (readDirectly), bytes arrive intact and in order
+ * through many small chunks both ways, and a device that goes away closes the link.
+ */
+import { expect } from 'chai';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { SerialPort } from 'serialport';
+
+import { openSerialPort, readDirectly } from './serial-port-link.ts';
+
+// The "device": prints the slave's path, then sends `n` chunks of `size` bytes a millisecond
+// apart (chunk k filled with byte 32 + k % 90), then echoes what it reads until `stop` arrives.
+const DEVICE = String.raw`
+import os, pty, sys, time, tty, select
+m, s = pty.openpty()
+tty.setraw(s)
+print(os.ttyname(s), flush=True)
+n, size = int(sys.argv[1]), int(sys.argv[2])
+sys.stdin.readline()
+for k in range(n):
+    os.write(m, bytes([32 + k % 90]) * size)
+    time.sleep(0.001)
+got = b''
+while not got.endswith(b'stop\n'):
+    r, _, _ = select.select([m], [], [], 10)
+    if not r: break
+    got += os.read(m, 4096)
+os.write(m, b'echo:' + got)
+time.sleep(0.3)
+`;
+
+const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+
+function startDevice(n: number, size: number): { child: ChildProcessWithoutNullStreams; path: Promise<string> } {
+  const child = spawn('python3', ['-c', DEVICE, String(n), String(size)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const rl = createInterface({ input: child.stdout });
+  const path = new Promise<string>((resolve, reject) => {
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`pty device exited (${code})`)));
+  });
+  return { child, path };
+}
+
+describe('serial port link on a pty', function () {
+  before(function () {
+    if (!hasPython) this.skip();
+  });
+
+  it('reads the fd directly; many small chunks arrive intact and in order, writes reach the device, a vanished device closes the link', async () => {
+    const n = 300;
+    const size = 49;
+    const dev = startDevice(n, size);
+    const link = await openSerialPort(await dev.path, { baudRate: 460800 });
+    try {
+      const binding = (link.input as SerialPort).port;
+      expect(binding && Object.hasOwn(binding, 'read'), 'read() replaced on the binding port').to.equal(true);
+      const chunks: Buffer[] = [];
+      let reads = 0;
+      const all = new Promise<Buffer>((resolve) => {
+        link.input.on('data', (b: Buffer) => {
+          reads++;
+          chunks.push(Buffer.from(b));
+          const total = chunks.reduce((a, c) => a + c.length, 0);
+          if (total >= n * size) resolve(Buffer.concat(chunks));
+        });
+      });
+      dev.child.stdin.write('go\n');
+      const got = await all;
+      const want = Buffer.concat(Array.from({ length: n }, (_, k) => Buffer.alloc(size, 32 + (k % 90))));
+      expect(got.subarray(0, n * size).equals(want)).to.equal(true);
+      expect(reads).to.be.greaterThan(1);
+      chunks.length = 0;
+      const echoed = new Promise<string>((resolve) => {
+        link.input.on('data', () => {
+          const text = Buffer.concat(chunks).toString('latin1');
+          if (text.includes('stop\n')) resolve(text);
+        });
+      });
+      link.output.write('hello over the pty\n');
+      link.output.write('stop\n');
+      expect(await echoed).to.contain('echo:hello over the pty\nstop\n');
+      // The device goes away (the pty master closes): the port closes instead of hanging.
+      await link.closed;
+    } finally {
+      dev.child.kill();
+      await link.close();
+    }
+  });
+
+  it('readDirectly leaves a port without a unix binding alone', () => {
+    expect(readDirectly({ port: undefined } as unknown as Parameters<typeof readDirectly>[0])).to.equal(false);
+  });
+});
