@@ -24,6 +24,7 @@ import { SerialPort } from 'serialport';
 import { HarnessError } from '../../core/errors.ts';
 import { duplexLink, type ByteLink } from '../../transport/byte-link.ts';
 import { childProcessLink } from '../../transport/child-process-link.ts';
+import { readDirectly } from '../../transport/serial-port-link.ts';
 import { registerChild } from '../child-registry.ts';
 import { QmpClient } from './qmp-client.ts';
 
@@ -307,6 +308,7 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
         died,
         timedOut,
       ]);
+      readDirectly(p); // fewer wake-ups per read than serialport's thread-pool reads
       link = duplexLink(p, `${description} (uart ${ptyPath})`);
     } else {
       link = childProcessLink(child, `${description} (semihost stdio)`);
@@ -314,8 +316,7 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
 
     // Resume the guest. The semihost firmware writes BOOT and then blocks in SYS_READ, holding
     // QEMU's big lock, which can hold back the reply to `cont` until the host sends input
-    // (QEMU 7.2, measured): for that link a missing reply is not an error once QEMU got the
-    // command (it was read while the guest was paused) and is still alive.
+    // (QEMU 7.2, measured).
     const contReply = qmp.execute('cont', undefined, startTimeoutMs);
     contReply.catch(() => undefined);
     // Semihost: do not wait for the reply. The guest can block in SYS_READ, holding QEMU's global
