@@ -12,6 +12,7 @@ import { duplexLink, type ByteLink } from '../transport/byte-link.ts';
 import { LineReader } from '../transport/line-reader.ts';
 import { memoryDuplexPair } from '../transport/memory-duplex.ts';
 import { fakeGainModel, type FakeModel } from './fake-model.ts';
+import { Session, type SessionOptions } from './session.ts';
 
 export interface FakeDeviceOptions {
   readonly model?: FakeModel;
@@ -211,4 +212,9 @@ export class FakeDevice {
         return this.error(DeviceErrorCode.UNKNOWN_TYPE, `type 0x${f.type.toString(16)}`);
     }
   }
+}
+
+/** A session on a fake device with short retransmission timeouts (unit tests). */
+export function openFakeSession(dev: FakeDevice, opts: Partial<SessionOptions> = {}): Promise<Session> {
+  return Session.open(dev.hostLink, { target: 'fake:gain', minRtoMs: 5, rtoMs: 50, ...opts });
 }

@@ -2,26 +2,14 @@
 import { expect } from 'chai';
 import { Duplex } from 'node:stream';
 
-import { HarnessError } from '../core/errors.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { duplexLink } from '../transport/byte-link.ts';
 import { memoryDuplexPair } from '../transport/memory-duplex.ts';
 import { FakeDevice } from './fake-device.ts';
-import { Session, type SessionOptions } from './session.ts';
+import { Session } from './session.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
+import { openFakeSession as open } from './fake-device.ts';
 
-async function rejection(p: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function open(dev: FakeDevice, opts: Partial<SessionOptions> = {}): Promise<Session> {
-  return Session.open(dev.hostLink, { target: 'fake:gain', minRtoMs: 5, rtoMs: 50, ...opts });
-}
 
 describe('Session failures', function () {
   this.timeout(30_000);

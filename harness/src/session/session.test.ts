@@ -1,13 +1,14 @@
 /** The session against the TS fake device: handshake, parameters, bit-exact windowed streaming. */
 import { expect } from 'chai';
 
-import { HarnessError } from '../core/errors.ts';
 import { Prng } from '../core/prng.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { faultyLink } from '../transport/faulty-link.ts';
 import { FakeDevice } from './fake-device.ts';
 import { applyFakeGain, fakeGainQ15 } from './fake-model.ts';
-import { Session, type SessionOptions } from './session.ts';
+import { Session } from './session.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
+import { openFakeSession as open } from './fake-device.ts';
 
 /** The expected output of the fake gain, computed here independently of the session. */
 function gained(input: Int16Array, db: number): Int16Array {
@@ -21,19 +22,6 @@ function firstDiff(a: Int16Array, b: Int16Array): number {
   return -1;
 }
 
-async function rejection(p: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected a rejection');
-}
-
-function open(dev: FakeDevice, opts: Partial<SessionOptions> = {}): Promise<Session> {
-  return Session.open(dev.hostLink, { target: 'fake:gain', minRtoMs: 5, rtoMs: 50, ...opts });
-}
 
 const tenSeconds = new Prng(0xa0d10).int16(160_000);
 

@@ -61,3 +61,31 @@ export function duplexLink(duplex: Duplex, description: string): ByteLink {
     close: () => (closing ??= endWritable(duplex)),
   };
 }
+
+/**
+ * Put a stream stage into each direction of `link` (fault injection, pacing): bytes from the
+ * device pass through `rx`, bytes to the device through `tx`. Errors and the end of the device
+ * side propagate; close() drains `tx`, drops `rx` and closes the link underneath.
+ */
+export function interposeLink(link: ByteLink, rx: Duplex, tx: Duplex, description = link.description): ByteLink {
+  sinkErrors(rx);
+  sinkErrors(tx);
+  link.input.on('error', (e) => rx.destroy(e));
+  link.input.on('close', () => {
+    if (!link.input.readableEnded) rx.end();
+  });
+  link.input.pipe(rx);
+  tx.pipe(link.output);
+  let closing: Promise<void> | undefined;
+  return {
+    description,
+    input: rx,
+    output: tx,
+    close: () =>
+      (closing ??= (async () => {
+        await endWritable(tx);
+        rx.destroy();
+        await link.close();
+      })()),
+  };
+}

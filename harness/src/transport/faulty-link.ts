@@ -8,7 +8,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 import { deriveSeed, Prng } from '../core/prng.ts';
-import { endWritable, sinkErrors, type ByteLink } from './byte-link.ts';
+import { interposeLink, type ByteLink } from './byte-link.ts';
 
 export type FaultKind = 'flip' | 'drop' | 'dup' | 'garbage' | 'line' | 'stall';
 export const FAULT_KINDS: readonly FaultKind[] = ['flip', 'drop', 'dup', 'garbage', 'line', 'stall'];
@@ -131,25 +131,8 @@ export function faultyLink(link: ByteLink, opts: FaultyLinkOptions): FaultyLink 
   const kinds = opts.kinds ?? FAULT_KINDS;
   const rx = new FaultInjector(deriveSeed(opts.seed, 'rx'), opts.rxErrorRate ?? 0, kinds, opts.maxStallMs);
   const tx = new FaultInjector(deriveSeed(opts.seed, 'tx'), opts.txErrorRate ?? 0, kinds, opts.maxStallMs);
-  sinkErrors(rx);
-  sinkErrors(tx);
-  link.input.on('error', (e) => rx.destroy(e));
-  link.input.on('close', () => {
-    if (!link.input.readableEnded) rx.end();
-  });
-  link.input.pipe(rx);
-  tx.pipe(link.output);
-  let closing: Promise<void> | undefined;
   return {
-    description: link.description,
-    input: rx,
-    output: tx,
+    ...interposeLink(link, rx, tx),
     injected: { rx: rx.counts, tx: tx.counts },
-    close: () =>
-      (closing ??= (async () => {
-        await endWritable(tx);
-        rx.destroy();
-        await link.close();
-      })()),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 
-import { endWritable, sinkErrors, type ByteLink } from './byte-link.ts';
+import { interposeLink, type ByteLink } from './byte-link.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** Time and timers, injectable for tests. */
@@ -157,19 +157,8 @@ export function pacedLink(link: ByteLink, opts: PacingOptions): PacedLink {
   const burst = opts.burstBytes ?? defaultBurstBytes(rate);
   const rx = new PacingStream(rate, burst, opts.clock, opts.latencyMs ?? 0);
   const tx = new PacingStream(rate, burst, opts.clock, opts.latencyMs ?? 0);
-  sinkErrors(rx);
-  sinkErrors(tx);
-  link.input.on('error', (e) => rx.destroy(e));
-  link.input.on('close', () => {
-    if (!link.input.readableEnded) rx.end();
-  });
-  link.input.pipe(rx);
-  tx.pipe(link.output);
-  let closing: Promise<void> | undefined;
   return {
-    description: `${link.description} @${opts.baud} baud${opts.latencyMs ? ` +${opts.latencyMs} ms` : ''}`,
-    input: rx,
-    output: tx,
+    ...interposeLink(link, rx, tx, `${link.description} @${opts.baud} baud${opts.latencyMs ? ` +${opts.latencyMs} ms` : ''}`),
     bytesPerSecond: rate,
     counts: {
       get toDevice() {
@@ -179,11 +168,5 @@ export function pacedLink(link: ByteLink, opts: PacingOptions): PacedLink {
         return rx.bytes;
       },
     },
-    close: () =>
-      (closing ??= (async () => {
-        await endWritable(tx);
-        rx.destroy();
-        await link.close();
-      })()),
   };
 }
