@@ -3,32 +3,16 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../core/errors.ts';
+import type { HarnessError } from '../core/errors.ts';
 import { CASE_KEYS, loadSuite, MANIFEST_KEYS, parseManifest, TOLERANCE_MODES } from './manifest.ts';
 import { readWav, requireMono16 } from './wav.ts';
+import { rejection, thrown } from '../../test/helpers/rejection.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const F = 'vectors/smoke/manifest.json';
 
-function errorOf(fn: () => unknown): HarnessError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected an error');
-}
-
-async function asyncErrorOf(fn: () => Promise<unknown>): Promise<HarnessError> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected an error');
-}
+const errorOf = thrown;
+const asyncErrorOf = (fn: () => Promise<unknown>): Promise<HarnessError> => rejection(fn());
 
 function doc(cases: unknown[], extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ $schema: '../manifest.schema.json', suite: 'smoke', description: 'd', cases, ...extra });

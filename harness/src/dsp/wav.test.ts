@@ -3,8 +3,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../core/errors.ts';
+import type { HarnessError } from '../core/errors.ts';
 import { decodeWithWavefile, encodeWav, parseWav, readWav, requireMono16, writeWav, type WavAudio } from './wav.ts';
+import { rejection, thrown } from '../../test/helpers/rejection.ts';
 
 interface FmtOpts {
   formatTag?: number;
@@ -73,25 +74,8 @@ function pcm16(values: number[]): Uint8Array {
   return new Uint8Array(Int16Array.from(values).buffer);
 }
 
-function errorOf(fn: () => unknown): HarnessError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected an error');
-}
-
-async function asyncErrorOf(fn: () => Promise<unknown>): Promise<HarnessError> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(HarnessError);
-    return e as HarnessError;
-  }
-  throw new Error('expected an error');
-}
+const errorOf = thrown;
+const asyncErrorOf = (fn: () => Promise<unknown>): Promise<HarnessError> => rejection(fn());
 
 describe('dsp/wav', () => {
   let dir: string;
