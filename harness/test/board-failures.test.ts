@@ -63,7 +63,10 @@ describe('bench board: failures (issue 6)', function () {
 
   it('a silent device: the handshake fails within its timeout naming port, baud and last bytes', async () => {
     const cfg = config({ kind: 'board', port: { path: vb.ptyPath }, baudRate: 57600, flasher: { type: 'none' }, reset: 'none', handshakeTimeoutMs: 1200 });
+    const t0 = Date.now();
     const line = oneLineError(await runCli(['info', '--config', cfg, '--target', 'board']));
+    // bounded by the configured timeout (plus Node start-up), not by the test's own 120 s limit
+    expect(Date.now() - t0, 'hil info gave up within its handshake timeout').to.be.below(1200 + 10_000);
     expect(line).to.contain(vb.ptyPath).and.contain('@57600 baud');
     expect(line).to.contain('no INFO answered HELLO within 1200 ms').and.contain('last bytes received: (nothing)');
 

@@ -101,6 +101,7 @@ describe('reliability: device faults are detected, reported and survived (issue 
       const stall = r.report.reliability!.stallTimeoutMs!;
       expect(stall).to.be.at.least(STALL_FLOOR_MS);
       expect(f.detectionMs!).to.be.at.least(stall);
+      expect(f.detectionMs!, 'bounded: one stall timeout, not two').to.be.below(2 * stall);
       expect(r.report.reliability!.stallFormula).to.match(/^max\(2000 ms, 4 x 8 frames x \(10\.0 ms frame \+ \d+\.\d ms on the wire\)\) = \d+ ms$/);
       measured.push(`qemu hang ${f.detectionMs} ms (stall timeout ${stall} ms)`);
     });
@@ -109,6 +110,7 @@ describe('reliability: device faults are detected, reported and survived (issue 
       const r = await run(['--target', 'qemu', '--firmware', faultImage('silent'), '--retries', '0']);
       const f = expectFaultThenPass(r, 'unresponsive', 1);
       expect(f.detectionMs!).to.be.at.least(r.report.reliability!.stallTimeoutMs!);
+      expect(f.detectionMs!, 'bounded: one stall timeout, not two').to.be.below(2 * r.report.reliability!.stallTimeoutMs!);
       measured.push(`qemu silent ${f.detectionMs} ms`);
     });
   });
@@ -137,6 +139,7 @@ describe('reliability: device faults are detected, reported and survived (issue 
       const f = expectFaultThenPass(r, 'unresponsive', 2);
       expect(r.report.reliability!.stallFormula).to.equal('max(2000 ms, 4 x 8 frames x (10.0 ms frame + 0.0 ms on the wire)) = 2000 ms');
       expect(f.detectionMs!).to.be.at.least(2000);
+      expect(f.detectionMs!, 'bounded: one stall timeout, not two').to.be.below(4000);
       measured.push(`sim hang ${f.detectionMs} ms`);
     });
   });

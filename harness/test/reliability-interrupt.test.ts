@@ -1,10 +1,12 @@
 /**
  * Issue 8.3, harness interruption: SIGINT or SIGTERM in the middle of `hil run` writes the
  * report with the finished cases, marks it incomplete, exits 130 (SIGINT) or 143 (SIGTERM), and
- * leaves no child process (QEMU, simulator) behind.
+ * leaves no child process (QEMU, simulator) behind. SIGINT during `hil flash` stops the flasher
+ * (a command flasher, or gdb talking to a GDB server that never answers) and leaves no process.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 
 import { expect } from 'chai';
@@ -91,5 +93,69 @@ describe('reliability: SIGINT / SIGTERM mid-run (issue 8.3)', function () {
     // a soak run keeps each case long enough for the signal to land mid-run
     const r = await interruptAfterFirstCase(['--config', config, '--target', 'sim', '--suite', 'smoke', 'speech', '--jobs', '1', '--fault-rate', '1e-3'], 'SIGTERM');
     expectIncomplete(r, 143, /hil-sim-model-s/);
+  });
+});
+
+/** Start `hil flash`, wait until a process matching `tool` runs under it, send SIGINT. */
+function interruptFlash(config: string, tool: RegExp): Promise<{ code: number | null; stderr: string; children: ReturnType<typeof descendants> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HIL_BIN, 'flash', '--config', config, '--target', 'board'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let children: ReturnType<typeof descendants> = [];
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const poll = setInterval(() => {
+      const now = descendants(child.pid!);
+      if (now.some((c) => tool.test(c.cmdline))) {
+        clearInterval(poll);
+        children = now;
+        child.kill('SIGINT');
+      }
+    }, 50);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(guard);
+      clearInterval(poll);
+      resolve({ code, stderr, children });
+    });
+  });
+}
+
+describe('reliability: SIGINT during hil flash (issue 8.3)', function () {
+  this.timeout(90_000);
+  const image = builtinProfile('qemu', 'qemu', 'model-s').firmware;
+
+  function expectStopped(r: Awaited<ReturnType<typeof interruptFlash>>, tool: RegExp): void {
+    expect(r.code, r.stderr).to.equal(130);
+    expect(r.stderr).to.match(/hil: flashing .* was interrupted/);
+    expect(r.stderr, 'no stack trace').not.to.match(/\n\s+at /);
+    expect(r.children.map((c) => c.cmdline).join('\n'), 'the flasher was running when the signal came').to.match(tool);
+    expect(r.children.filter(stillRunning).map((c) => `${c.pid} ${c.cmdline}`), 'processes left behind').to.deep.equal([]);
+  }
+
+  it('command flasher: the tool is stopped, exit 130, nothing left running', async function () {
+    if (!existsSync(image)) this.skip();
+    const argv = [process.execPath, '-e', 'setTimeout(() => {}, 600000) /* hil-test-hanging-flasher */', '{elf}'];
+    const { config } = tempConfig({ targets: { board: { kind: 'board', firmware: image, port: { path: '/dev/null' }, flasher: { type: 'command', argv }, reset: 'none' } } });
+    expectStopped(await interruptFlash(config, /hil-test-hanging-flasher/), /hil-test-hanging-flasher/);
+  });
+
+  it('gdb flasher against a GDB server that never answers: gdb is stopped, exit 130', async function () {
+    if (!existsSync(image) || spawnSync('gdb-multiarch', ['--version']).status !== 0) this.skip();
+    const sockets: Socket[] = [];
+    const server = createServer((s) => {
+      sockets.push(s);
+      s.on('data', () => {}); // accept and read, never answer
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const flasher = { type: 'gdb' as const, server: `127.0.0.1:${port}`, timeoutMs: 60_000 };
+      const { config } = tempConfig({ targets: { board: { kind: 'board', firmware: image, port: { path: '/dev/null' }, flasher, reset: 'none' } } });
+      expectStopped(await interruptFlash(config, /gdb-multiarch/), /gdb-multiarch/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
   });
 });
