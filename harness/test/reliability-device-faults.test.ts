@@ -21,6 +21,8 @@ import type { RunReport } from '../src/core/results.ts';
 import { STALL_FLOOR_MS } from '../src/session/stall-timeout.ts';
 import { writeGainSuite } from './helpers/gain-suite.ts';
 import { runWithReport, type RunWithReport } from './helpers/run-report.ts';
+import { descendants } from './helpers/processes.ts';
+import { udfAddress } from './helpers/udf-address.ts';
 
 const HAVE_QEMU = spawnSync('qemu-system-arm', ['--version']).status === 0;
 const faultImage = (kind: string): string => path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-gain-semihost-fault-${kind}.elf`);
@@ -82,7 +84,9 @@ describe('reliability: device faults are detected, reported and survived (issue 
       const r = await run(['--target', 'qemu', '--firmware', faultImage('hardfault')]);
       const f = expectFaultThenPass(r, 'crash', 1);
       expect(f.detail).to.equal('hardfault: undefined instruction');
-      expect(f.pc).to.match(/^0x[0-9a-f]{8}$/);
+      expect(f.pc, 'the PC of the udf instruction that faulted').to.equal(udfAddress(faultImage('hardfault')));
+      const left = descendants(1).filter((p) => p.cmdline.includes(faultImage('hardfault')));
+      expect(left.map((p) => `${p.pid} ${p.cmdline}`), 'no QEMU left behind').to.deep.equal([]);
       expect(f.detectionMs!).to.be.below(STALL_FLOOR_MS); // the device said so: no timeout involved
       measured.push(`qemu hardfault ${f.detectionMs} ms`);
     });

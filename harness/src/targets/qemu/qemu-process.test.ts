@@ -13,6 +13,7 @@ import { decodeLine, encodeFrame, type Frame } from '../../protocol/frame-codec.
 import { MsgType } from '../../protocol/messages.ts';
 import { packSamples, unpackResult } from '../../protocol/payloads.ts';
 import type { ByteLink } from '../../transport/byte-link.ts';
+import { udfAddress } from '../../../test/helpers/udf-address.ts';
 import { QEMU_EXIT, launchQemu, qemuArgs, type QemuProcess } from './qemu-process.ts';
 
 const IMAGES = path.join(FIRMWARE_BUILD, 'qemu');
@@ -177,7 +178,8 @@ describe('targets/qemu/qemu-process', function () {
       await c.until((fs) => ofType(fs, MsgType.FAULT).length > 0, 'FAULT');
       expect(ofType(c.frames, MsgType.RESULT)).to.have.length(3); // frames 0..2, fault at 3
       const fault = text(ofType(c.frames, MsgType.FAULT)[0]!);
-      expect(fault).to.contain('kind=hardfault').and.contain('frame=3').and.match(/pc=0x[0-9a-f]{8}/);
+      expect(fault).to.contain('kind=hardfault').and.contain('frame=3');
+      expect(fault, 'the PC of the udf instruction that faulted').to.contain(`pc=${udfAddress(fw)}`);
       expect(fault).to.match(/hfsr=0x4/); // FORCED
       const exit = await q.exited;
       expect(exit.code).to.equal(QEMU_EXIT.FAULT);
