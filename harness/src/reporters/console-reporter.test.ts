@@ -50,6 +50,17 @@ describe('console reporter', () => {
     expect(out.text).to.not.include('\n');
   });
 
+  it('on a TTY says the target is starting until the first frame, then the rate from the handshake on the first case', () => {
+    const out = capture(true);
+    const clock = manualClock();
+    const r = createConsoleReporter({ stream: out, now: clock.now, redrawMs: 0 });
+    r.onCaseStart!({ id: c0.id, index: 0, total: 4 });
+    expect(out.text.split('\r\u001b[2K').at(-1)).to.equal(`[1/4] ${c0.id}  starting the target and handshaking…`);
+    clock.advance(1000);
+    r.onProgress!({ id: c0.id, framesDone: 400, framesTotal: 800, secondsPerFrame: 0.01 });
+    expect(out.text.split('\r\u001b[2K').at(-1)).to.equal(`[1/4] ${c0.id}  frames 400/800  4.00 audio-s/s  ETA 1s`);
+  });
+
   it('throttles redraws but always draws the last frame', () => {
     const out = capture(true);
     const clock = manualClock();

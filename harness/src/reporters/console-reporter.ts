@@ -33,6 +33,8 @@ interface Active {
   framesDone: number;
   framesTotal: number;
   rate: number | undefined;
+  /** Audio seconds per frame from the caller (the handshake's hop / rate), else null. */
+  secondsPerFrame: number | null;
 }
 
 const STATUS_WORD: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
@@ -73,7 +75,9 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
   const liveText = (a: Active): string => {
     const elapsed = (now() - a.startedAt) / 1000;
     const fps = elapsed > 0 ? a.framesDone / elapsed : 0;
-    const rate = a.rate ?? (secondsPerFrame !== null ? fps * secondsPerFrame : undefined);
+    if (a.framesTotal === 0) return `[${a.index + 1}/${a.total}] ${clean(a.id)}  starting the target and handshaking…`;
+    const perFrame = a.secondsPerFrame ?? secondsPerFrame;
+    const rate = a.rate ?? (perFrame !== null ? fps * perFrame : undefined);
     const left = fps > 0 ? (a.framesTotal - a.framesDone) / fps : Number.NaN;
     const others = active.size > 1 ? ` (+${active.size - 1} running)` : '';
     const speed = rate !== undefined && isNum(rate) ? `${rate.toFixed(2)} audio-s/s` : `${fps.toFixed(0)} frames/s`;
@@ -106,7 +110,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       println(`hil run ${clean(info.runId)}: ${info.totalCases} case${info.totalCases === 1 ? '' : 's'} on ${clean(info.target)}`);
     },
     onCaseStart(c: CaseStartInfo) {
-      active.set(c.id, { id: c.id, index: c.index, total: c.total, startedAt: now(), framesDone: 0, framesTotal: 0, rate: undefined });
+      active.set(c.id, { id: c.id, index: c.index, total: c.total, startedAt: now(), framesDone: 0, framesTotal: 0, rate: undefined, secondsPerFrame: null });
       lastShown = c.id;
       if (!tty) stream.write(`[${c.index + 1}/${c.total}] start ${clean(c.id)}\n`);
       else draw(true);
@@ -117,6 +121,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       a.framesDone = p.framesDone;
       a.framesTotal = p.framesTotal;
       a.rate = p.audioSecondsPerSecond;
+      a.secondsPerFrame = p.secondsPerFrame ?? null;
       lastShown = p.id;
       draw(p.framesDone >= p.framesTotal);
     },

@@ -24,6 +24,8 @@ export interface ProgressInfo {
   readonly framesTotal: number;
   /** Audio seconds streamed per wall-clock second, when the caller knows it. */
   readonly audioSecondsPerSecond?: number;
+  /** Audio seconds per frame (hop / sample rate from the handshake), when the caller knows it. */
+  readonly secondsPerFrame?: number;
 }
 
 export interface Reporter {

@@ -24,7 +24,8 @@ import { explainTargetDeath } from './open-session.ts';
 
 export interface ExecuteHooks {
   onCaseStart?(c: RunnableCase, index: number, total: number): void;
-  onProgress?(c: RunnableCase, done: number, total: number): void;
+  /** `secondsPerFrame`: audio seconds per frame (hop / rate from the handshake). */
+  onProgress?(c: RunnableCase, done: number, total: number, secondsPerFrame: number): void;
   onCaseEnd?(r: CaseResult): void | Promise<void>;
   /** The first handshake of the run, before any case streams. */
   onHandshake?(info: DeviceInfo): void;
@@ -137,7 +138,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
           try {
             const s = await ensure();
             const golden = await o.loadGolden(c, s.info.rate);
-            const m = await measureCase(s, c, { globalParams: o.globalParams, signal: o.signal, onFrame: (d, t) => o.hooks?.onProgress?.(c, d, t) });
+            const m = await measureCase(s, c, { globalParams: o.globalParams, signal: o.signal, onFrame: (d, t) => o.hooks?.onProgress?.(c, d, t, s.info.hop / s.info.rate) });
             result = evaluateCase(c, m, golden, o.evaluation(s.info), attempts);
             if (result.status !== 'passed') outputs.set(c.id, m.output);
           } catch (e) {

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 
 import { withSession } from '../../runner/open-session.ts';
 import { profileLinkRate } from '../../runner/link-rate.ts';
+import type { TargetProfile } from '../../config/config-types.ts';
 import type { DeviceInfo } from '../../protocol/device-info.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
@@ -20,7 +21,7 @@ export function formatInfo(info: DeviceInfo): string {
     ['model', `${info.model} v${info.modelVersion}: ${info.modelDesc}`],
     ['weights hash', info.weights],
     ['audio', `${info.rate} Hz, ${info.channels} ch, ${info.format}, ${info.hop} samples/frame, latency ${info.latency} samples`],
-    ['clock', info.clock > 0 ? `${info.clock} Hz` : 'n/a'],
+    ['clock', info.clock > 0 ? `${info.clock} Hz (as the device reports it)` : 'n/a'],
     ['counter', info.counter],
     ['window', `${info.window} (history ${info.history}), max payload ${info.maxPayload} bytes`],
     ['protocol', `v${info.proto}`],
@@ -33,6 +34,17 @@ export function formatInfo(info: DeviceInfo): string {
     lines.push(`  ${String(p.id).padStart(2)} ${p.name.padEnd(16)} ${p.unit.padEnd(5)} min ${p.min / s}  max ${p.max / s}  default ${p.def / s}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The real-time budget `hil run` will apply: the profile's clock (not the device's own, which on
+ * an emulator is the timer's), per frame, and what the counter's figures are.
+ */
+export function formatBudget(profile: Pick<TargetProfile, 'name' | 'clockHz' | 'cpi' | 'requiredMargin'>, info: DeviceInfo): string {
+  if (info.counter === 'none') return `budget        n/a: counter none (margins are reported as not applicable)`;
+  const perFrame = info.rate > 0 ? Math.round((profile.clockHz * info.hop) / info.rate) : 0;
+  const what = info.counter === 'icount' ? `estimated cycles = instructions x CPI ${profile.cpi}` : `${info.counter} cycles`;
+  return `budget        ${perFrame} cycles/frame at ${profile.clockHz} Hz (profile ${profile.name}; ${what}), required margin ${(profile.requiredMargin * 100).toFixed(1)} %`;
 }
 
 export const infoCommand: CommandModule<object, InfoArgs> = {
@@ -51,7 +63,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ target: target.description, info: s.info, stats }, null, 2)}\n`);
       } else {
-        process.stdout.write(`target        ${target.description}\n${formatInfo(s.info)}\n`);
+        process.stdout.write(`target        ${target.description}\n${formatBudget(profile, s.info)}\n${formatInfo(s.info)}\n`);
         if (stats) process.stdout.write(`statistics:\n${Object.entries(stats).map(([k, v]) => `  ${k} ${v}`).join('\n')}\n`);
       }
     });

@@ -112,7 +112,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
         },
         hooks: {
           onCaseStart: (c, index, total) => consoleReporter.onCaseStart?.({ id: c.id, index, total }),
-          onProgress: (c, done, total) => consoleReporter.onProgress?.({ id: c.id, framesDone: done, framesTotal: total }),
+          onProgress: (c, done, total, secondsPerFrame) => consoleReporter.onProgress?.({ id: c.id, framesDone: done, framesTotal: total, secondsPerFrame }),
           onCaseEnd: (r) => consoleReporter.onCaseEnd?.(r),
         },
       });
