@@ -21,6 +21,7 @@ import { classifyFault, isRetryable, sameFault } from './classify-fault.ts';
 import { evaluateCase, unmeasuredCase, type EvaluationContext } from './evaluate-case.ts';
 import { measureCase } from './measure-case.ts';
 import { explainTargetDeath } from './open-session.ts';
+import { scheduleCases } from './schedule.ts';
 
 export interface ExecuteHooks {
   onCaseStart?(c: RunnableCase, index: number, total: number): void;
@@ -34,6 +35,8 @@ export interface ExecuteHooks {
 export interface ExecuteOptions {
   readonly cases: readonly RunnableCase[];
   readonly jobs: number;
+  /** Relative length of a case (e.g. its input's size), for longest-first order when jobs > 1. */
+  readonly caseWeight?: (c: RunnableCase) => number;
   readonly retries: number;
   readonly window: number;
   readonly handshakeTimeoutMs: number;
@@ -78,7 +81,7 @@ function toCaseError(e: unknown, fault: Fault | null = null, reproducedOver = 0)
 export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   const results = new Map<string, CaseResult>();
   const outputs = new Map<string, Int16Array>();
-  const queue = o.cases.map((c, i) => ({ c, i }));
+  const queue = scheduleCases(o.cases, o.jobs, (c) => o.caseWeight?.(c) ?? 0);
   let info: DeviceInfo | null = null;
   let stats: DeviceStats | null = null;
   let targetDescription: string | null = null;
