@@ -1,14 +1,18 @@
 /**
  * openSerialPort on a real pseudo-terminal (Python's pty module makes the pair; its master plays
- * the device): the port reads its fd directly (readDirectly), bytes arrive intact and in order
- * through many small chunks both ways, and a device that goes away closes the link.
+ * the device): the port reads and writes its fd directly (directFdIo), bytes arrive intact and in
+ * order through many small chunks both ways, a write larger than the pty's buffer waits for the
+ * device and completes in order, and a device that goes away closes the link.
  */
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { SerialPort } from 'serialport';
 
-import { openSerialPort, readDirectly } from './serial-port-link.ts';
+import { createHash } from 'node:crypto';
+
+import { directFdIo } from './direct-fd-io.ts';
+import { openSerialPort } from './serial-port-link.ts';
 
 // The "device": prints the slave's path, then sends `n` chunks of `size` bytes a millisecond
 // apart (chunk k filled with byte 32 + k % 90), then echoes what it reads until `stop` arrives.
@@ -28,6 +32,24 @@ while not got.endswith(b'stop\n'):
     if not r: break
     got += os.read(m, 4096)
 os.write(m, b'echo:' + got)
+time.sleep(0.3)
+`;
+
+// A device that does not read for 0.5 s (the pty buffer fills and the host's writes go partial),
+// then reads everything and answers with the length and SHA-256 of what it got.
+const SLOW_READER = String.raw`
+import hashlib, os, pty, select, sys, time, tty
+m, s = pty.openpty()
+tty.setraw(s)
+print(os.ttyname(s), flush=True)
+want = int(sys.argv[1])
+time.sleep(0.5)
+got = b''
+while len(got) < want:
+    r, _, _ = select.select([m], [], [], 10)
+    if not r: break
+    got += os.read(m, 65536)
+print('got %d %s' % (len(got), hashlib.sha256(got).hexdigest()), flush=True)
 time.sleep(0.3)
 `;
 
@@ -56,6 +78,7 @@ describe('serial port link on a pty', function () {
     try {
       const binding = (link.input as SerialPort).port;
       expect(binding && Object.hasOwn(binding, 'read'), 'read() replaced on the binding port').to.equal(true);
+      expect(binding && Object.hasOwn(binding, 'write'), 'write() replaced on the binding port').to.equal(true);
       const chunks: Buffer[] = [];
       let reads = 0;
       const all = new Promise<Buffer>((resolve) => {
@@ -89,7 +112,25 @@ describe('serial port link on a pty', function () {
     }
   });
 
-  it('readDirectly leaves a port without a unix binding alone', () => {
-    expect(readDirectly({ port: undefined } as unknown as Parameters<typeof readDirectly>[0])).to.equal(false);
+  it('a write far larger than the pty buffer waits for the device (partial writes) and arrives whole, in order', async () => {
+    const total = 256 * 1024;
+    const child = spawn('python3', ['-c', SLOW_READER, String(total)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const link = await openSerialPort(String((await lines.next()).value), { baudRate: 460800 });
+    try {
+      const data = Buffer.alloc(total);
+      for (let i = 0; i < total; i++) data[i] = (i * 7 + (i >> 9)) & 0xff;
+      const answer = lines.next();
+      await new Promise<void>((resolve, reject) => (link.input as SerialPort).write(data, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => (link.input as SerialPort).drain((e) => (e ? reject(e) : resolve())));
+      expect(String((await answer).value)).to.equal(`got ${total} ${createHash('sha256').update(data).digest('hex')}`);
+    } finally {
+      child.kill();
+      await link.close();
+    }
+  });
+
+  it('directFdIo leaves a port without a unix binding alone', () => {
+    expect(directFdIo({ port: undefined } as unknown as Parameters<typeof directFdIo>[0])).to.equal(false);
   });
 });

@@ -7,11 +7,11 @@
  * `serialport` reports errors as messages only (no errno code); openSerialPort() turns the usual
  * ones into a one-line HarnessError naming the port, with what to do about it.
  */
-import { readFileSync, readSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 
 import { HarnessError } from '../core/errors.ts';
 import { endWritable, sinkErrors, type ByteLink } from './byte-link.ts';
+import { directFdIo } from './direct-fd-io.ts';
 
 export interface SerialLink extends ByteLink {
   readonly path: string;
@@ -62,7 +62,7 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
     throw new HarnessError('TARGET', `cannot open serial port ${path} at ${o.baudRate} baud: ${why}`, { port: path, transient, target: description }, { cause: e });
   }
   sinkErrors(port);
-  readDirectly(port);
+  directFdIo(port);
   const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
   let closing: Promise<void> | undefined;
   const call = (what: string, f: (cb: (e: Error | null) => void) => void): Promise<void> =>
@@ -107,79 +107,4 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
         if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
       })()),
   };
-}
-
-/** O_NONBLOCK (Linux, x86 and arm alike). */
-const O_NONBLOCK = 0o4000;
-
-/** Is `fd` known to be blocking (Linux /proc/self/fdinfo)? readSync() on it could stall the loop. */
-function blockingFd(fd: number): boolean {
-  if (process.platform !== 'linux') return false; // bindings-cpp opens ports O_NONBLOCK everywhere
-  try {
-    const m = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-    return m ? (parseInt(m[1]!, 8) & O_NONBLOCK) === 0 : true;
-  } catch {
-    return true;
-  }
-}
-
-/** What readDirectly() needs of serialport's Linux/macOS binding port (bindings-cpp 13). */
-interface UnixBindingPort {
-  fd: number | null;
-  readonly isOpen: boolean;
-  readonly poller: { once(event: 'readable', cb: (err: Error | null) => void): unknown };
-  read(buffer: Buffer, offset: number, length: number): Promise<{ bytesRead: number; buffer: Buffer }>;
-}
-
-function isUnixBindingPort(p: unknown): p is UnixBindingPort {
-  const b = p as Partial<UnixBindingPort> | null | undefined;
-  return typeof b?.fd === 'number' && typeof b.read === 'function' && typeof b.poller?.once === 'function';
-}
-
-/**
- * Make an open port read its (non-blocking) file descriptor in the event loop's thread. The
- * binding's own read() goes through libuv's thread pool (fs.read): every chunk from the device
- * costs a round trip to a pool thread and back, and a second one for the EAGAIN that ends it —
- * about eight thread wake-ups per chunk. Measured on a pty with 930 reads of 49 bytes a second
- * (a 460800-baud stream in USB-sized pieces): ~5-6 % of a core, against ~3 % read directly
- * (one wake-up per chunk) and ~1.2 % for a pipe. readSync() on the non-blocking fd returns at
- * once; after a short read (the fd is empty) the next read waits for the binding's poller, as
- * its own read does on EAGAIN. Same errors as bindings-cpp's unixRead: `canceled` once closed,
- * `disconnect` for a vanished device. Returns false (nothing changed) for a binding without a
- * unix fd (Windows, mocks) or a blocking one.
- */
-export function readDirectly(port: SerialPort): boolean {
-  const bp: unknown = port.port;
-  if (!isUnixBindingPort(bp) || bp.fd === null || blockingFd(bp.fd)) return false;
-  const readable = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => void bp.poller.once('readable', (err) => (err ? reject(err) : resolve())));
-  const notOpen = (): Error => Object.assign(new Error('Port is not open'), { canceled: true });
-  // After a short read the fd is empty: wait for the poller rather than provoke an EAGAIN (a
-  // thrown error, costlier than the read itself).
-  let drained = false;
-  bp.read = async (buffer, offset, length) => {
-    for (;;) {
-      if (drained) {
-        await readable();
-        drained = false;
-      }
-      if (!bp.isOpen || bp.fd === null) throw notOpen();
-      let n: number;
-      try {
-        n = readSync(bp.fd, buffer, offset, length, null);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException & { disconnect?: boolean };
-        if (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK' || err.code === 'EINTR') {
-          drained = true;
-          continue;
-        }
-        if (err.code === 'EBADF' || err.code === 'ENXIO' || err.code === 'UNKNOWN' || err.errno === -1) err.disconnect = true;
-        throw err;
-      }
-      drained = n < length;
-      if (n > 0) return { bytesRead: n, buffer };
-      drained = true; // 0 bytes: nothing to read now; never spin
-    }
-  };
-  return true;
 }

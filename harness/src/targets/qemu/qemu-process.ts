@@ -24,7 +24,7 @@ import { SerialPort } from 'serialport';
 import { HarnessError } from '../../core/errors.ts';
 import { duplexLink, type ByteLink } from '../../transport/byte-link.ts';
 import { childProcessLink } from '../../transport/child-process-link.ts';
-import { readDirectly } from '../../transport/serial-port-link.ts';
+import { directFdIo } from '../../transport/direct-fd-io.ts';
 import { registerChild } from '../child-registry.ts';
 import { QmpClient } from './qmp-client.ts';
 
@@ -308,7 +308,7 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
         died,
         timedOut,
       ]);
-      readDirectly(p); // fewer wake-ups per read than serialport's thread-pool reads
+      directFdIo(p); // fewer wake-ups per chunk than serialport's thread-pool reads and writes
       link = duplexLink(p, `${description} (uart ${ptyPath})`);
     } else {
       link = childProcessLink(child, `${description} (semihost stdio)`);
