@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { expect } from 'chai';
 
 import { checkOutput, hashSamples, snrDb } from './output-verdict.ts';
@@ -53,5 +55,17 @@ describe('output verdicts', () => {
   it('hashes are content hashes', () => {
     expect(hashSamples(new Int16Array([1, 2]))).to.not.equal(hashSamples(new Int16Array([2, 1])));
     expect(hashSamples(new Int16Array([1, 2]))).to.match(/^[0-9a-f]{16}$/);
+  });
+
+  it('hashes the samples as int16 little-endian, also for a view into a larger buffer', () => {
+    const all = ramp(1000);
+    const view = all.subarray(123, 777);
+    const le = Buffer.alloc(view.length * 2);
+    view.forEach((x, i) => le.writeInt16LE(x, 2 * i));
+    expect(hashSamples(view)).to.equal(createHash('sha256').update(le).digest('hex').slice(0, 16));
+    // the identical-output fast path compares the views' bytes only, not the whole buffers
+    const v = checkOutput({ ...base, output: view, golden: Int16Array.from(view), tolerance: { mode: 'snr', minSnrDb: 90 } });
+    expect(v).to.include({ status: 'pass', mismatches: 0, maxAbsDiffLsb: 0, snrDb: Infinity, outputHash: hashSamples(view), goldenHash: hashSamples(view) });
+    expect(checkOutput({ ...base, output: all.subarray(124, 778), golden: view, tolerance: { mode: 'bit-exact' } }).status).to.equal('fail');
   });
 });
