@@ -1,7 +1,8 @@
 /**
  * Issue 8.4, bad input: every file of the committed corpus (harness/test/bad-input/, made by
  * generate.ts there) given to the real CLI as what it is — a WAV to `hil process`, a suite
- * manifest or a config to `hil run`, a firmware image to `hil run` / `hil info` — must end with
+ * manifest or a config to `hil run`, a firmware image (written by firmware-fixtures.ts into a
+ * temp folder: they look like build outputs, so they are not committed) to `hil run` / `hil info` — must end with
  * exit code 2 and exactly one line on stderr that names the file and the problem, never a stack
  * trace.
  */
@@ -14,10 +15,10 @@ import { expect } from 'chai';
 
 import { builtinProfile } from '../src/config/builtin-profiles.ts';
 import { REPO_ROOT } from '../src/core/paths.ts';
+import { writeFirmwareFixtures } from './bad-input/firmware-fixtures.ts';
 import { runCli, type CliResult } from './helpers/run-cli.ts';
 
 const CORPUS = path.join(REPO_ROOT, 'harness', 'test', 'bad-input');
-const at = (rel: string): string => path.join(CORPUS, rel);
 
 type Kind = 'wav' | 'manifest' | 'config' | 'firmware-qemu' | 'firmware-sim' | 'info-qemu';
 
@@ -69,9 +70,11 @@ describe('reliability: a corpus of malformed inputs, one clear line each (issue 
   const tmp = mkdtempSync(path.join(tmpdir(), 'hil-bad-input-'));
   const reportsDir = path.join(tmp, 'reports');
   const manifestConfig = path.join(tmp, 'manifests.json');
-  writeFileSync(manifestConfig, JSON.stringify({ defaults: { vectorsDir: at('manifests'), reportsDir } }));
+  writeFileSync(manifestConfig, JSON.stringify({ defaults: { vectorsDir: path.join(CORPUS, 'manifests'), reportsDir } }));
   const plainConfig = path.join(tmp, 'plain.json');
   writeFileSync(plainConfig, JSON.stringify({ defaults: { reportsDir } }));
+  const firmwareFixtures = writeFirmwareFixtures(path.join(tmp, 'firmware'));
+  const at = (rel: string): string => path.join(rel.startsWith('firmware/') ? tmp : CORPUS, rel);
 
   before(function () {
     if (!existsSync(builtinProfile('sim', 'sim', 'gain').firmware)) this.skip();
@@ -80,7 +83,7 @@ describe('reliability: a corpus of malformed inputs, one clear line each (issue 
   it('holds at least 20 malformed inputs, and generate.ts reproduces them exactly', () => {
     const count = (dir: string): number =>
       readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(path.join(dir, e.name)) : e.name.endsWith('.ts') ? 0 : 1), 0);
-    expect(count(CORPUS) - 1, 'files, less the one valid WAV the manifests point at').to.be.at.least(20);
+    expect(count(CORPUS) - 1 + firmwareFixtures, 'files, less the one valid WAV the manifests point at').to.be.at.least(20);
     expect(new Set(TABLE.map(([f]) => f)).size).to.be.at.least(35);
     const check = spawnSync(process.execPath, ['--import', 'tsx', path.join(CORPUS, 'generate.ts'), '--check'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(check.status, check.stderr).to.equal(0);

@@ -1,6 +1,6 @@
 /**
- * Generates the bad-input corpus beside this file (issue 8.4): malformed WAVs, suite manifests,
- * configs and firmware images, each small, each wrong in one way. Deterministic (the only
+ * Generates the bad-input corpus beside this file (issue 8.4): malformed WAVs, suite manifests
+ * and configs, each small, each wrong in one way (the firmware images: firmware-fixtures.ts). Deterministic (the only
  * "random" bytes come from a seeded PRNG), so regenerating changes nothing:
  *
  *   npx tsx harness/test/bad-input/generate.ts          write the corpus
@@ -98,16 +98,9 @@ put('configs/bad-kind.json', json({ targets: { bench: { kind: 'fpga' } } }));
 put('configs/bad-icount.json', json({ targets: { emu: { kind: 'qemu', qemu: { icountShift: 99 } } } }));
 put('configs/jobs-string.json', json({ defaults: { jobs: 'two' } }));
 
-// ---- firmware images (hil run --firmware) --------------------------------------------------
-put('firmware/not-elf.elf', 'not an ELF image: a text file with an .elf name\n');
-put('firmware/not-elf-sim', 'not a program: a text file with the execute bit set\n', 0o755);
-/** A 64-byte ELF header for x86-64 (valid header, wrong machine for the Cortex-M4 target). */
-const x86 = Buffer.alloc(64);
-Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]).copy(x86, 0);
-x86.writeUInt16LE(2, 16); // ET_EXEC
-x86.writeUInt16LE(62, 18); // EM_X86_64
-x86.writeUInt32LE(1, 20);
-put('firmware/x86-64.elf', x86);
+// The firmware images of the corpus look like build outputs, so they are not committed:
+// firmware-fixtures.ts writes them where the test needs them.
+
 
 // ---------------------------------------------------------------------------------------------
 const check = process.argv.includes('--check');
