@@ -10,8 +10,8 @@
  * report on (cm_fault.h). The board's linker script lays this out and names the bounds; the board
  * passes them here once, as the cm_memory object.
  *
- * Seam: the board defines `const cm_memory_t cm_memory` (its linker-script symbols) and expands
- * CM_RESET_HANDLER once. cm_startup.c then implements hil_port_stack_hwm() and
+ * Seam: the board defines `const cm_memory_t cm_memory` (its linker-script symbols; usually by
+ * expanding CM_MEMORY_FROM_LINKER) and expands CM_RESET_HANDLER once. cm_startup.c then implements hil_port_stack_hwm() and
  * hil_port_stack_size() of hil_port.h for it.
  */
 #ifndef CM_STARTUP_H
@@ -34,6 +34,32 @@ typedef struct {
 /** This board's layout. Defined by the board (with its linker-script symbols), in flash: it is
  *  read before .data exists. */
 extern const cm_memory_t cm_memory;
+
+/**
+ * Define cm_memory from a linker script that names its bounds `__<p>_data_start`,
+ * `__<p>_data_end`, `__<p>_data_load`, `__<p>_bss_start`, `__<p>_bss_end`,
+ * `__<p>_handler_stack_bottom`, `__<p>_handler_stack_top`, `__<p>_guard_start`,
+ * `__<p>_stack_bottom` and `__<p>_stack_top` (the guard ends where the thread stack begins).
+ * Expand once at file scope, e.g. `CM_MEMORY_FROM_LINKER(qb);`.
+ */
+#define CM_MEMORY_FROM_LINKER(p)                                                                   \
+    extern uint32_t __##p##_data_start[], __##p##_data_end[], __##p##_data_load[];                 \
+    extern uint32_t __##p##_bss_start[], __##p##_bss_end[];                                        \
+    extern uint32_t __##p##_handler_stack_bottom[], __##p##_handler_stack_top[];                   \
+    extern uint32_t __##p##_guard_start[], __##p##_stack_bottom[], __##p##_stack_top[];            \
+    const cm_memory_t cm_memory = {                                                                \
+        .data_start = __##p##_data_start,                                                          \
+        .data_end = __##p##_data_end,                                                              \
+        .data_load = __##p##_data_load,                                                            \
+        .bss_start = __##p##_bss_start,                                                            \
+        .bss_end = __##p##_bss_end,                                                                \
+        .handler_stack_bottom = __##p##_handler_stack_bottom,                                      \
+        .handler_stack_top = __##p##_handler_stack_top,                                            \
+        .guard_start = __##p##_guard_start,                                                        \
+        .guard_end = __##p##_stack_bottom,                                                         \
+        .stack_bottom = __##p##_stack_bottom,                                                      \
+        .stack_top = __##p##_stack_top,                                                            \
+    }
 
 /** Word written over the whole thread stack at boot; hil_port_stack_hwm() counts the words from
  *  the bottom that still hold it. */

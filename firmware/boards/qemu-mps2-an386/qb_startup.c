@@ -16,26 +16,8 @@
 #include "cm_startup.h"
 #include "qb_board.h"
 
-/* Linker-script symbols (mps2_an386.ld). */
-extern uint32_t __qb_data_start[], __qb_data_end[], __qb_data_load[];
-extern uint32_t __qb_bss_start[], __qb_bss_end[];
-extern uint32_t __qb_handler_stack_bottom[], __qb_handler_stack_top[];
-extern uint32_t __qb_guard_start[], __qb_stack_bottom[], __qb_stack_top[];
-
-/** The layout for the shared start-up and fault code (cm_startup.h). */
-const cm_memory_t cm_memory = {
-    .data_start = __qb_data_start,
-    .data_end = __qb_data_end,
-    .data_load = __qb_data_load,
-    .bss_start = __qb_bss_start,
-    .bss_end = __qb_bss_end,
-    .handler_stack_bottom = __qb_handler_stack_bottom,
-    .handler_stack_top = __qb_handler_stack_top,
-    .guard_start = __qb_guard_start,
-    .guard_end = __qb_stack_bottom, /* the guard ends where the thread stack begins */
-    .stack_bottom = __qb_stack_bottom,
-    .stack_top = __qb_stack_top,
-};
+/** The layout for the shared start-up and fault code (cm_startup.h), from mps2_an386.ld. */
+CM_MEMORY_FROM_LINKER(qb);
 
 void qb_reset_handler(void);
 void qb_main(void) __attribute__((noreturn));

@@ -16,26 +16,8 @@
 #include "cm_startup.h"
 #include "sf_board.h"
 
-/* Linker-script symbols (stm32f4.ld). */
-extern uint32_t __sf_data_start[], __sf_data_end[], __sf_data_load[];
-extern uint32_t __sf_bss_start[], __sf_bss_end[];
-extern uint32_t __sf_handler_stack_bottom[], __sf_handler_stack_top[];
-extern uint32_t __sf_guard_start[], __sf_stack_bottom[], __sf_stack_top[];
-
-/** The layout for the shared start-up and fault code (cm_startup.h). */
-const cm_memory_t cm_memory = {
-    .data_start = __sf_data_start,
-    .data_end = __sf_data_end,
-    .data_load = __sf_data_load,
-    .bss_start = __sf_bss_start,
-    .bss_end = __sf_bss_end,
-    .handler_stack_bottom = __sf_handler_stack_bottom,
-    .handler_stack_top = __sf_handler_stack_top,
-    .guard_start = __sf_guard_start,
-    .guard_end = __sf_stack_bottom, /* the guard ends where the thread stack begins */
-    .stack_bottom = __sf_stack_bottom,
-    .stack_top = __sf_stack_top,
-};
+/** The layout for the shared start-up and fault code (cm_startup.h), from stm32f4.ld. */
+CM_MEMORY_FROM_LINKER(sf);
 
 void sf_reset_handler(void);
 void sf_main(void) __attribute__((noreturn));
