@@ -12,24 +12,9 @@
 
 #include "fake_port.h"
 #include "hil_agent.h"
+#include "hil_check.h"
 #include "hil_model_gain.h"
 #include "hil_q.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond) check_((cond) ? 1 : 0, #cond, __LINE__, NULL)
-#define CHECKM(cond, what) check_((cond) ? 1 : 0, #cond, __LINE__, (what))
-
-static int check_(int ok, const char *expr, int line, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s%s%s\n", line, expr, what ? " -- " : "", what ? what : "");
-    }
-    return ok;
-}
 
 /* ---- a counting / failing wrapper around the gain model ----------------------------------- */
 
@@ -774,6 +759,5 @@ int main(int argc, char **argv)
     test_wrap();
     test_hello_resync();
     test_bytewise();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0u ? 0 : 1;
+    return hil_check_summary();
 }

@@ -14,9 +14,9 @@ CM_SRCS := $(CM_DIR)/cm_startup.c $(CM_DIR)/cm_fault.c $(CM_DIR)/cm_fault_text.c
 CM_HDRS := $(CM_DIR)/cm_armv7m.h $(CM_DIR)/cm_startup.h $(CM_DIR)/cm_fault.h $(CM_DIR)/cortex-m.mk
 
 $(BUILD)/host/test_cm_fault: $(CM_DIR)/test/test_cm_fault.c $(CM_DIR)/cm_fault_text.c $(CM_HDRS) \
-		Makefile
+		$(CHECK_HDR) Makefile
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -I$(CM_DIR) $(filter %.c,$^) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -I$(CM_DIR) $(CHECK_INC) $(filter %.c,$^) -o $@
 
 TESTS += cm-fault
 TEST_CMD_cm-fault := $(BUILD)/host/test_cm_fault

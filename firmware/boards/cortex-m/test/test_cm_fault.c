@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "cm_fault.h"
-
-static unsigned passed, failed;
+#include "hil_check.h"
 
 static void check_text(const char *got, const char *want, int line)
 {
@@ -25,18 +24,6 @@ static void check_text(const char *got, const char *want, int line)
 }
 
 #define CHECK_TEXT(got, want) check_text((got), (want), __LINE__)
-
-static void check_(int ok, const char *expr, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n", line, expr);
-    }
-}
-
-#define CHECK(cond) check_((cond) ? 1 : 0, #cond, __LINE__)
 
 /* Host stand-in for RAM: handler stack ram[0..64), a gap, thread stack ram[96..160). The guard
  * is never dereferenced, so fake addresses do (those of the qemu-mps2-an386 layout: 1 KiB at
@@ -241,6 +228,5 @@ int main(void)
     test_causes();
     test_frame_readable();
     test_fields();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0u ? 0 : 1;
+    return hil_check_summary();
 }

@@ -10,21 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hil_check.h"
 #include "hil_q.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond) check_((cond) ? 1 : 0, #cond, __LINE__)
-
-static void check_(int ok, const char *expr, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL line %d: %s\n", line, expr);
-    }
-}
 
 /** The dB (Q8) inputs of the cross check: the whole gain_db range and beyond, and extremes. */
 static void sweep(void)
@@ -99,6 +86,5 @@ int main(int argc, char **argv)
     CHECK(hil_apply_gain_q15(-20000, 65536) == -32768);
     CHECK(hil_apply_gain_q15(32767, INT32_MAX) == 32767);
 
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0u ? 0 : 1;
+    return hil_check_summary();
 }
