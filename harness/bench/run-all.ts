@@ -10,7 +10,7 @@
  * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds).
  * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget, 2 overhead repeats,
  * one scaling run of 2 rounds per job count); `--target` picks the scaling bench's target
- * (default qemu). A full run takes about 5 minutes.
+ * (default qemu). A full run takes about 6 minutes.
  * An entry point: it prints, and exits 1 when a benchmark could not run (a missed goal is a figure,
  * not a failure).
  */

@@ -21,8 +21,13 @@ export interface MarginInput {
   readonly requiredMargin: number;
 }
 
+/** The real-time budget of one frame in cycles: clock x hop / rate. */
+export function frameBudgetCycles(clockHz: number, hop: number, rate: number): number {
+  return (clockHz * hop) / rate;
+}
+
 export function checkMargin(m: MarginInput): MarginVerdict {
-  const budget = (m.clockHz * m.hop) / m.rate;
+  const budget = frameBudgetCycles(m.clockHz, m.hop, m.rate);
   const base = {
     kind: 'real-time' as const,
     counter: m.counter,

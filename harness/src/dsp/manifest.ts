@@ -47,6 +47,8 @@ export interface CaseSpec {
   readonly name: string;
   /** Input WAV path (exists). */
   readonly input: string;
+  /** Its size in bytes (a case's length, for scheduling parallel jobs). */
+  readonly inputBytes: number;
   /** Golden output WAV path (may not exist yet: see goldenExists). */
   readonly golden: string;
   readonly goldenExists: boolean;
@@ -223,10 +225,15 @@ export function parseManifest(text: string, file: string): Manifest {
 }
 
 async function fileKind(p: string): Promise<'file' | 'other' | 'missing'> {
+  return (await fileInfo(p)).kind;
+}
+
+async function fileInfo(p: string): Promise<{ kind: 'file' | 'other' | 'missing'; bytes: number }> {
   try {
-    return (await stat(p)).isFile() ? 'file' : 'other';
+    const st = await stat(p);
+    return { kind: st.isFile() ? 'file' : 'other', bytes: st.size };
   } catch {
-    return 'missing';
+    return { kind: 'missing', bytes: 0 };
   }
 }
 
@@ -255,7 +262,7 @@ export async function loadSuite(path: string): Promise<Suite> {
   const cases: CaseSpec[] = [];
   for (const [i, mc] of m.cases.entries()) {
     const input = join(dir, mc.input);
-    const ik = await fileKind(input);
+    const { kind: ik, bytes: inputBytes } = await fileInfo(input);
     if (ik !== 'file') c.fail(`cases[${i}].input`, `${ik === 'missing' ? 'file not found' : 'not a regular file'}: ${input}`);
     let reference: string | null = null;
     if (mc.reference !== null) {
@@ -269,6 +276,7 @@ export async function loadSuite(path: string): Promise<Suite> {
     cases.push({
       name: mc.name,
       input,
+      inputBytes,
       golden,
       goldenExists: gk === 'file',
       params: mc.params,

@@ -44,18 +44,18 @@ describe('console reporter', () => {
     const r = createConsoleReporter({ stream: out, now: clock.now, redrawMs: 100 });
     r.onCaseStart!({ id: c0.id, index: 1, total: 4 });
     clock.advance(2000);
-    r.onProgress!({ id: c0.id, framesDone: 100, framesTotal: 300, audioSecondsPerSecond: 0.5 });
+    r.onProgress!({ id: c0.id, framesDone: 100, framesTotal: 300, secondsPerFrame: 0.01 }); // 50 frames/s
     const last = out.text.split('\r\u001b[2K').at(-1);
     expect(last).to.equal(`[2/4] ${c0.id}  frames 100/300  0.50 audio-s/s  ETA 4s`);
     expect(out.text).to.not.include('\n');
   });
 
-  it('on a TTY says the target is starting until the first frame, then the rate from the handshake on the first case', () => {
+  it('on a TTY says the case is starting until its first frame, then the rate from the handshake on the first case', () => {
     const out = capture(true);
     const clock = manualClock();
     const r = createConsoleReporter({ stream: out, now: clock.now, redrawMs: 0 });
     r.onCaseStart!({ id: c0.id, index: 0, total: 4 });
-    expect(out.text.split('\r\u001b[2K').at(-1)).to.equal(`[1/4] ${c0.id}  starting the target and handshaking…`);
+    expect(out.text.split('\r\u001b[2K').at(-1)).to.equal(`[1/4] ${c0.id}  starting…`);
     clock.advance(1000);
     r.onProgress!({ id: c0.id, framesDone: 400, framesTotal: 800, secondsPerFrame: 0.01 });
     expect(out.text.split('\r\u001b[2K').at(-1)).to.equal(`[1/4] ${c0.id}  frames 400/800  4.00 audio-s/s  ETA 1s`);

@@ -32,9 +32,6 @@ interface Active {
   readonly startedAt: number;
   framesDone: number;
   framesTotal: number;
-  rate: number | undefined;
-  /** Audio seconds per frame from the caller (the handshake's hop / rate), else null. */
-  secondsPerFrame: number | null;
 }
 
 const STATUS_WORD: Record<CaseResult['status'], string> = { passed: 'PASS', failed: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
@@ -60,7 +57,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
   let lastShown: string | null = null;
   let lineShown = false;
   let lastDraw = Number.NEGATIVE_INFINITY;
-  /** Audio seconds per frame, learned from finished cases (for a rate when the caller gives none). */
+  /** Audio seconds per frame: from the caller (the handshake's hop / rate), else learned from finished cases. */
   let secondsPerFrame: number | null = null;
   let totalCases = 0;
   let finished = 0;
@@ -75,9 +72,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
   const liveText = (a: Active): string => {
     const elapsed = (now() - a.startedAt) / 1000;
     const fps = elapsed > 0 ? a.framesDone / elapsed : 0;
-    if (a.framesTotal === 0) return `[${a.index + 1}/${a.total}] ${clean(a.id)}  starting the target and handshaking…`;
-    const perFrame = a.secondsPerFrame ?? secondsPerFrame;
-    const rate = a.rate ?? (perFrame !== null ? fps * perFrame : undefined);
+    if (a.framesTotal === 0) return `[${a.index + 1}/${a.total}] ${clean(a.id)}  starting…`;
+    const rate = secondsPerFrame !== null ? fps * secondsPerFrame : undefined;
     const left = fps > 0 ? (a.framesTotal - a.framesDone) / fps : Number.NaN;
     const others = active.size > 1 ? ` (+${active.size - 1} running)` : '';
     const speed = rate !== undefined && isNum(rate) ? `${rate.toFixed(2)} audio-s/s` : `${fps.toFixed(0)} frames/s`;
@@ -110,7 +106,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       println(`hil run ${clean(info.runId)}: ${info.totalCases} case${info.totalCases === 1 ? '' : 's'} on ${clean(info.target)}`);
     },
     onCaseStart(c: CaseStartInfo) {
-      active.set(c.id, { id: c.id, index: c.index, total: c.total, startedAt: now(), framesDone: 0, framesTotal: 0, rate: undefined, secondsPerFrame: null });
+      active.set(c.id, { id: c.id, index: c.index, total: c.total, startedAt: now(), framesDone: 0, framesTotal: 0 });
       lastShown = c.id;
       if (!tty) stream.write(`[${c.index + 1}/${c.total}] start ${clean(c.id)}\n`);
       else draw(true);
@@ -120,8 +116,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       if (!a) return;
       a.framesDone = p.framesDone;
       a.framesTotal = p.framesTotal;
-      a.rate = p.audioSecondsPerSecond;
-      a.secondsPerFrame = p.secondsPerFrame ?? null;
+      if (p.secondsPerFrame !== undefined) secondsPerFrame = p.secondsPerFrame;
       lastShown = p.id;
       draw(p.framesDone >= p.framesTotal);
     },

@@ -3,6 +3,7 @@
  * such), margins ("not applicable" is never a pass), output verdicts, cycle summaries, and
  * number formats that survive a report read back from JSON (where Infinity became null). Pure.
  */
+import { frameBudgetCycles } from '../assertions/margin-verdict.ts';
 import { summarize } from '../core/percentiles.ts';
 import type { CaseResult, CaseStatus, RunReport, RunStatus, TargetRecord } from '../core/results.ts';
 
@@ -117,7 +118,7 @@ export function caseCycles(c: CaseResult, t: TargetRecord): CycleFigures | null 
 export function caseBudget(c: CaseResult, r: RunReport): number | null {
   if (c.margin && isNum(c.margin.budgetCycles) && c.margin.budgetCycles > 0) return c.margin.budgetCycles;
   const d = r.device;
-  if (d && isNum(r.target.clockHz) && r.target.clockHz > 0 && d.rate > 0) return (r.target.clockHz * d.hop) / d.rate;
+  if (d && isNum(r.target.clockHz) && r.target.clockHz > 0 && d.rate > 0) return frameBudgetCycles(r.target.clockHz, d.hop, d.rate);
   return null;
 }
 

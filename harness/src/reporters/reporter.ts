@@ -22,8 +22,6 @@ export interface ProgressInfo {
   readonly id: string;
   readonly framesDone: number;
   readonly framesTotal: number;
-  /** Audio seconds streamed per wall-clock second, when the caller knows it. */
-  readonly audioSecondsPerSecond?: number;
   /** Audio seconds per frame (hop / sample rate from the handshake), when the caller knows it. */
   readonly secondsPerFrame?: number;
 }

@@ -7,6 +7,8 @@ export interface RunnableCase {
   readonly name: string;
   readonly tags: readonly string[];
   readonly input: string;
+  /** Size of the input WAV in bytes, as the suite loader found it. */
+  readonly inputBytes: number;
   readonly golden: string | null;
   readonly goldenExists: boolean;
   readonly params: Readonly<Record<string, number>>;

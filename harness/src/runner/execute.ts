@@ -35,8 +35,6 @@ export interface ExecuteHooks {
 export interface ExecuteOptions {
   readonly cases: readonly RunnableCase[];
   readonly jobs: number;
-  /** Relative length of a case (e.g. its input's size), for longest-first order when jobs > 1. */
-  readonly caseWeight?: (c: RunnableCase) => number;
   readonly retries: number;
   readonly window: number;
   readonly handshakeTimeoutMs: number;
@@ -81,7 +79,7 @@ function toCaseError(e: unknown, fault: Fault | null = null, reproducedOver = 0)
 export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   const results = new Map<string, CaseResult>();
   const outputs = new Map<string, Int16Array>();
-  const queue = scheduleCases(o.cases, o.jobs, (c) => o.caseWeight?.(c) ?? 0);
+  const queue = scheduleCases(o.cases, o.jobs, (c) => c.inputBytes);
   let info: DeviceInfo | null = null;
   let stats: DeviceStats | null = null;
   let targetDescription: string | null = null;

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 
@@ -63,16 +62,6 @@ export interface RunOutput {
   readonly outputs: Map<string, Int16Array>;
 }
 
-/** A case's length for scheduling: its input file's size (0 when it cannot be read: the case
- *  then fails on its own, with the reason, when it runs). */
-function inputBytes(c: RunnableCase): number {
-  try {
-    return statSync(c.input).size;
-  } catch {
-    return 0;
-  }
-}
-
 function gitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -105,7 +94,6 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
     linkRate: profileLinkRate(o.profile),
     cases: o.cases,
     jobs: board ? 1 : o.jobs,
-    caseWeight: inputBytes,
     retries: o.retries,
     window: o.window,
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,

@@ -33,6 +33,7 @@ export async function loadSuites(vectorsDir: string, names: readonly string[], _
         name: c.name,
         tags: c.tags,
         input: c.input,
+        inputBytes: c.inputBytes,
         golden: c.golden,
         goldenExists: c.goldenExists,
         params: c.params,

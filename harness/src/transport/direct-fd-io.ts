@@ -9,11 +9,8 @@
  * empty or full, with the binding's error semantics (`canceled` once closed, `disconnect` for a
  * vanished device). Measured in `harness/bench/host-cost.ts` (the pty floor and rows).
  */
-import { readFileSync, readSync, writeSync } from 'node:fs';
+import { constants, readFileSync, readSync, writeSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
-
-/** O_NONBLOCK (Linux, x86 and arm alike). */
-const O_NONBLOCK = 0o4000;
 
 /**
  * After a read that emptied the fd, wait this long before reading again, so that the chunks a
@@ -21,7 +18,7 @@ const O_NONBLOCK = 0o4000;
  * below a frame (10 ms) and the window's slack (8 frames); on a quiet line the read waits for
  * the poller instead, so nothing spins.
  */
-export const READ_COALESCE_MS = 3;
+const READ_COALESCE_MS = 3;
 
 /** What directFdIo() needs of serialport's Linux/macOS binding port (bindings-cpp 13). */
 interface UnixBindingPort {
@@ -44,7 +41,7 @@ function blockingFd(fd: number): boolean {
   if (process.platform !== 'linux') return false; // bindings-cpp opens ports O_NONBLOCK everywhere
   try {
     const m = /^flags:\s*([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-    return m ? (parseInt(m[1]!, 8) & O_NONBLOCK) === 0 : true;
+    return m ? (parseInt(m[1]!, 8) & constants.O_NONBLOCK) === 0 : true;
   } catch {
     return true;
   }
@@ -64,20 +61,19 @@ const notOpen = (): Error => Object.assign(new Error('Port is not open'), { canc
  * Switch an open port to direct fd reads and writes. Returns false (nothing changed) for a
  * binding without a unix fd (Windows, mocks) or with a blocking one.
  */
-export function directFdIo(port: SerialPort, coalesceMs = READ_COALESCE_MS): boolean {
+export function directFdIo(port: SerialPort): boolean {
   const bp: unknown = port.port;
   if (!isUnixBindingPort(bp) || bp.fd === null || blockingFd(bp.fd)) return false;
   const ready = (what: 'readable' | 'writable'): Promise<void> =>
     new Promise<void>((resolve, reject) => void bp.poller.once(what, (err) => (err ? reject(err) : resolve())));
-  const pause = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, coalesceMs));
+  const pause = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, READ_COALESCE_MS));
 
   let drained = false;
   bp.read = async (buffer, offset, length) => {
     for (;;) {
       if (drained) {
         // let a few device chunks gather before the next read: one wake-up per several chunks
-        if (coalesceMs > 0) await pause();
-        else await ready('readable');
+        await pause();
         drained = false;
       }
       if (!bp.isOpen || bp.fd === null) throw notOpen();

@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 
 import { withSession } from '../../runner/open-session.ts';
 import { profileLinkRate } from '../../runner/link-rate.ts';
+import { frameBudgetCycles } from '../../assertions/margin-verdict.ts';
 import type { TargetProfile } from '../../config/config-types.ts';
 import type { DeviceInfo } from '../../protocol/device-info.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
@@ -42,7 +43,7 @@ export function formatInfo(info: DeviceInfo): string {
  */
 export function formatBudget(profile: Pick<TargetProfile, 'name' | 'clockHz' | 'cpi' | 'requiredMargin'>, info: DeviceInfo): string {
   if (info.counter === 'none') return `budget        n/a: counter none (margins are reported as not applicable)`;
-  const perFrame = info.rate > 0 ? Math.round((profile.clockHz * info.hop) / info.rate) : 0;
+  const perFrame = info.rate > 0 ? Math.round(frameBudgetCycles(profile.clockHz, info.hop, info.rate)) : 0;
   const what = info.counter === 'icount' ? `estimated cycles = instructions x CPI ${profile.cpi}` : `${info.counter} cycles`;
   return `budget        ${perFrame} cycles/frame at ${profile.clockHz} Hz (profile ${profile.name}; ${what}), required margin ${(profile.requiredMargin * 100).toFixed(1)} %`;
 }
