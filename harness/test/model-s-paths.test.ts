@@ -30,7 +30,7 @@ function inputVectors(dir: string = VECTORS_DIR): string[] {
 /** Cases listed by every suite manifest. */
 function manifestCases(): string[] {
   const ids: string[] = [];
-  for (const suite of ['smoke', 'speech', 'edge']) {
+  for (const suite of ['smoke', 'speech', 'heldout', 'edge']) {
     const m = JSON.parse(readFileSync(path.join(VECTORS_DIR, suite, 'manifest.json'), 'utf8')) as { cases: Array<{ name: string }> };
     for (const c of m.cases) ids.push(`${suite}/${c.name}`);
   }

@@ -62,11 +62,32 @@ describe('model S on QEMU mps2-an386 (hil run / hil process)', function () {
   });
 
   it('the DSP-path image (SMLALD instruction) reproduces every golden bit for bit over semihosting', function () {
-    expectAllBitExact(dsp, 19);
+    expectAllBitExact(dsp, 26);
     expect(dsp.target.counter).to.equal('icount');
     expect(dsp.device?.modelDesc).to.contain('dot path dsp (SMLALD instruction)');
     const { median, max } = medianMax(allCounts(dsp));
     this.test!.title += ` (instructions/frame over ${allCounts(dsp).length} frames: median ${median}, max ${max})`;
+  });
+
+  it('reports the deployment loss (int16 on QEMU vs the float checkpoint) >= 30 dB on every speech case, and enhancement figures', function () {
+    const speech = dsp.cases.filter((c) => c.tags.includes('speech'));
+    expect(speech.length).to.equal(16); // 9 speech + 7 held-out
+    let worst = Infinity;
+    for (const c of speech) {
+      const f = c.quality?.floatModel;
+      expect(f?.checkpoint, c.id).to.match(/^[0-9a-f]{12}$/);
+      expect(f!.deploymentSnrDb, c.id).to.be.at.least(30);
+      expect(f!.activationSnrDb, c.id).to.be.at.least(30); // activation rounding alone (float reference on the quantised weights)
+      worst = Math.min(worst, f!.deploymentSnrDb!);
+      const e = c.quality?.enhancement;
+      expect(e, c.id).to.not.equal(null);
+      expect(e!.output.stoi, c.id).to.be.within(0, 1);
+      if (!c.tags.includes('clean')) expect(e!.output.siSdrDb! - e!.input.siSdrDb!, c.id).to.be.closeTo(e!.improvement.siSdrDb!, 0.01);
+    }
+    const held = speech.filter((c) => c.suite === 'heldout' && !c.tags.includes('clean'));
+    const meanImp = held.reduce((a, c) => a + c.quality!.enhancement!.improvement.siSdrDb!, 0) / held.length;
+    expect(meanImp).to.be.above(1); // the trained model enhances voices it never saw
+    this.test!.title += ` (worst float SNR ${worst.toFixed(1)} dB; held-out mean SI-SDR improvement ${meanImp.toFixed(1)} dB)`;
   });
 
   it('reports flash < 100 kB and RAM = data + bss + the measured stack high-water mark', function () {
@@ -84,7 +105,7 @@ describe('model S on QEMU mps2-an386 (hil run / hil process)', function () {
     const r = await runWithReport(['--target', 'qemu', '--firmware', REF, '--config', tmp.config]);
     expect(r.code, r.stderr.slice(-3000)).to.equal(0);
     const ref = r.report;
-    expectAllBitExact(ref, 19);
+    expectAllBitExact(ref, 26);
     expect(ref.device?.modelDesc).to.contain('dot path ref (portable int64 C)');
     const a = medianMax(allCounts(dsp));
     const b = medianMax(allCounts(ref));

@@ -16,7 +16,7 @@ import { readGolden } from '../src/api/connect.ts';
 import { expectedCorruption, hilRun, junitCase, lines, once, QEMU_WRONG_ELF, SIM_WRONG_EXE, WRONG, type HilRun } from './helpers/hil-run.ts';
 import { runCli } from './helpers/run-cli.ts';
 
-const SUITES = ['edge', 'smoke', 'speech'];
+const SUITES = ['edge', 'heldout', 'smoke', 'speech'];
 const caseIds = (suites: readonly string[]) =>
   suites.flatMap((s) => (JSON.parse(readFileSync(path.join(VECTORS_DIR, s, 'manifest.json'), 'utf8')) as { cases: Array<{ name: string }> }).cases.map((c) => `${s}/${c.name}`)).sort();
 const byId = (r: RunReport) => new Map(r.cases.map((c) => [c.id, c]));

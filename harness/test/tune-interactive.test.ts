@@ -82,7 +82,7 @@ describe(`hil tune --interactive through a pseudo-terminal on --target ${TARGET}
     expect(s).to.include('speech/clean-en-us-m: 8.41 s with input_gain_db=6');
     const [input, output] = lastRow(s, 'active level dBov (P.56)').map(Number);
     expect(input).to.be.closeTo(-25.25, 0.1); // the clean vector
-    expect(output! - input!).to.be.within(3, 5); // +6 dB in, model S takes about 2 dB on clean speech
+    expect(output! - input!).to.be.within(5, 6.5); // +6 dB in; trained model S keeps clean speech's level (measured -0.2 dB)
   });
 
   it('A/Bs two settings side by side', async () => {

@@ -325,7 +325,7 @@ static hil_model_status_t glue_get(const void *state, uint16_t id, int32_t *valu
 const hil_model_t ms_model = {
     "model-s",
     "0.1.0",
-    "STFT + GRU band-gain speech enhancer, int16, untrained (seeded weights), dot path " MS_DOT_PATH_NAME,
+    "STFT + GRU band-gain speech enhancer, int16, trained (checkpoint sha256 " MS_CHECKPOINT_ID "), dot path " MS_DOT_PATH_NAME,
     MS_WEIGHTS_HASH,
     MS_SAMPLE_RATE,
     MS_HOP,

@@ -3,7 +3,7 @@
  * @brief Model S network kernels: dense layer, GRU cell, LUT tanh / sigmoid. Integer only.
  *
  * Formats: activations Q15 int16; weights int16 with a per-tensor power-of-two scale
- * (real = w / 2^wfrac, wfrac in 13 .. 20, see ms_weights.h); biases Q12 int16; pre-activations
+ * (real = w / 2^wfrac, wfrac in 8 .. 20 chosen per tensor by tools/gen-weights.ts, see ms_weights.h); biases Q12 int16; pre-activations
  * Q12 in int32 (not saturated to 16 bits, so the LUTs see the true value up to +-2^19);
  * accumulators int64 (|acc| <= 48 * 2^30 < 2^36: never overflows).
  */

@@ -36,7 +36,7 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('config', { alias: 'c', type: 'string', describe: 'project config file (default: ./hil.config.json if present)' })
     .option('firmware', { alias: 'f', type: 'string', describe: 'firmware image (sim executable or ELF); overrides the profile' })
     .option('model', { type: 'string', describe: 'reference model whose default image to use (default model-s)' })
-    .option('suite', { alias: 's', type: 'array', string: true, describe: 'vector suite(s) to run (default: the config\'s, else smoke speech edge)' })
+    .option('suite', { alias: 's', type: 'array', string: true, describe: 'vector suite(s) to run (default: the config\'s, else smoke speech heldout edge)' })
     .option('tag', { type: 'array', string: true, describe: 'only cases with one of these tags' })
     .option('grep', { alias: 'g', type: 'string', describe: 'only cases whose suite/name matches (glob like "speech/*-0db" or a regex)' })
     .option('shard', { type: 'string', describe: 'run slice i of n of the selection, e.g. 2/4 (deterministic; combine with hil merge)' })

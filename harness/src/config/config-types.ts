@@ -76,6 +76,7 @@ export interface HilConfigFile {
     readonly levelTolerance?: number;
     readonly maxPeak?: number | null;
     readonly maxClipped?: number | null;
+    readonly minSnrGain?: number | null;
   };
 }
 

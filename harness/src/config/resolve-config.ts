@@ -82,7 +82,7 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
     params: { ...(d.params ?? {}), ...(f.params ?? {}) },
   };
   const defaults: RunDefaults = {
-    suites: d.suites ?? ['smoke', 'speech', 'edge'],
+    suites: d.suites ?? ['smoke', 'speech', 'heldout', 'edge'],
     vectorsDir: d.vectorsDir ? abs(d.vectorsDir) : VECTORS_DIR,
     reportsDir: d.reportsDir ? abs(d.reportsDir) : REPORTS_DIR,
     window: d.window ?? 8,

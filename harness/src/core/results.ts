@@ -5,6 +5,8 @@
  */
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
 import type { BoardRecord } from './board-record.ts';
+import type { DeploymentLossRecord } from '../dsp/model-s/deployment-loss.ts';
+import type { EnhancementRecord } from '../dsp/quality.ts';
 import type { ErrorCode } from './errors.ts';
 import type { AttemptError, CaseFault, ReliabilityRecord } from './reliability-record.ts';
 
@@ -61,6 +63,17 @@ export interface CaseResult {
   readonly baseline: BaselineComparison | null;
   /** Errors of earlier attempts when the case was retried (a retry never hides what happened). */
   readonly earlierAttempts?: readonly AttemptError[];
+  /** Enhancement and float-model figures (measured cases only; runner/case-quality.ts). */
+  readonly quality?: CaseQuality;
+}
+
+export interface CaseQuality {
+  /** against the manifest's clean `reference` (null without one) */
+  readonly enhancement: EnhancementRecord | null;
+  /** model S only: int16 output against the float model (null for other models or builds) */
+  readonly floatModel: DeploymentLossRecord | null;
+  /** why a figure is missing, e.g. an unreadable reference */
+  readonly note: string | null;
 }
 
 export interface BaselineComparison {

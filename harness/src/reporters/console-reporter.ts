@@ -4,6 +4,7 @@
  * (CI logs): plain lines at case start and end, no progress redraws. At the end a short summary
  * (the caller prints the path of report.html). Writes only to the stream it is given.
  */
+import { fmtQ, fmtSignedQ, reportQuality } from './quality-summary.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
 import { visibleControls } from './escape.ts';
 import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtPct, fmtSeconds, isNum, realTimeFactor } from './report-format.ts';
@@ -144,6 +145,13 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       );
       if (r.baseline && r.baseline.regressions > 0) stream.write(`baseline: ${r.baseline.regressions} cycle regression(s) against ${clean(r.baseline.path)}\n`);
       if (r.resources?.status === 'fail') stream.write(`resources: ${clean(r.resources.message)}\n`);
+      for (const q of reportQuality(r).suites) {
+        const parts = [`${q.cases} case${q.cases === 1 ? '' : 's'}`];
+        if (q.minDeploymentSnrDb !== null) parts.push(`float-model SNR >= ${fmtQ(q.minDeploymentSnrDb)} dB`);
+        if (q.improvement?.siSdrDb != null) parts.push(`mean SI-SDR ${fmtSignedQ(q.improvement.siSdrDb)} dB`);
+        if (q.improvement?.stoi != null) parts.push(`STOI ${fmtSignedQ(q.improvement.stoi, 3)}`);
+        stream.write(`quality ${clean(q.suite)}: ${parts.join(', ')}\n`);
+      }
       // The path of report.html is the caller's last line (hil run prints it on stdout, once).
     },
   };

@@ -27,6 +27,8 @@ import {
   worstMargin,
 } from './report-format.ts';
 import { html, type SafeHtml } from './safe-html.ts';
+import { QUALITY_NOTE, enhancementCell, fmtQ, inOut, reportQuality } from './quality-summary.ts';
+import type { SignalQuality } from '../dsp/quality.ts';
 
 export function topBar(r: RunReport): SafeHtml {
   return html`<header class="topbar"><div class="inner"><span class="brand">hil · regression report</span><span class="run">${r.runId}</span><span class="when">${r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · ${fmtSeconds(r.summary.wallSeconds)}</span></div></header>`;
@@ -103,10 +105,10 @@ export function casesTable(r: RunReport): SafeHtml {
     const cyc = caseCycles(c, r.target);
     const marginText = c.margin && c.margin.status !== 'not-applicable' && isNum(c.margin.margin) ? fmtPct(c.margin.margin) : m.text;
     const change = (x: number) => html`<span class="tone-${b?.regression && x > (r.baseline?.threshold ?? 0) ? 'fail' : 'muted'}">${fmtSignedPct(x)}</span>`;
-    return html`<tr class="status-${c.status}"><td class="num muted">${i + 1}</td><td>${pill(c.status, caseTone(c.status))}</td><td class="case"><a href="#${caseAnchor(i)}">${c.id}</a></td><td class="tone-${out.tone}">${out.text}</td><td class="num">${cyc ? fmtInt(cyc.median) : '–'}</td><td class="num">${cyc ? fmtInt(cyc.max) : '–'}</td><td class="tone-${m.tone}">${marginText}${loadMeter(c, r)}</td><td class="num">${b ? html`${change(b.medianChange)} / ${change(b.maxChange)}${b.regression ? html`<br><span class="tone-fail">regression</span>` : null}` : '–'}</td><td class="num">${c.frames > 0 ? fmtSeconds(c.wallMs / 1000) : '–'}</td></tr>`;
+    return html`<tr class="status-${c.status}"><td class="num muted">${i + 1}</td><td>${pill(c.status, caseTone(c.status))}</td><td class="case"><a href="#${caseAnchor(i)}">${c.id}</a></td><td class="tone-${out.tone}">${out.text}</td><td class="num">${cyc ? fmtInt(cyc.median) : '–'}</td><td class="num">${cyc ? fmtInt(cyc.max) : '–'}</td><td class="tone-${m.tone}">${marginText}${loadMeter(c, r)}</td><td class="num">${b ? html`${change(b.medianChange)} / ${change(b.maxChange)}${b.regression ? html`<br><span class="tone-fail">regression</span>` : null}` : '–'}</td><td class="num">${enhancementCell(c)}</td><td class="num">${c.frames > 0 ? fmtSeconds(c.wallMs / 1000) : '–'}</td></tr>`;
   });
   const unitNote = cycleUnit(r.target);
-  return html`<section class="card"><h2>Cases</h2><p class="muted" style="margin:-6px 0 10px">${unitNote ? html`Cycle columns are ${unitNote} per frame${estimatedBadge(r)}.` : 'No cycle counter on this target: cycle columns and margins are not applicable.'}</p><div class="table-wrap"><table id="cases"><thead><tr><th class="num">#</th><th>status</th><th>case</th><th class="out">output</th><th class="num">median<span class="unit">${unit}</span></th><th class="num">max<span class="unit">${unit}</span></th><th>margin<span class="unit">${r.target.counter !== 'none' ? `required ≥ ${fmtPct(r.target.requiredMargin, 0)}` : 'no counter'}</span></th><th class="num">baseline Δ<span class="unit">median / max</span></th><th class="num">wall time</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  return html`<section class="card"><h2>Cases</h2><p class="muted" style="margin:-6px 0 10px">${unitNote ? html`Cycle columns are ${unitNote} per frame${estimatedBadge(r)}.` : 'No cycle counter on this target: cycle columns and margins are not applicable.'}</p><div class="table-wrap"><table id="cases"><thead><tr><th class="num">#</th><th>status</th><th>case</th><th class="out">output</th><th class="num">median<span class="unit">${unit}</span></th><th class="num">max<span class="unit">${unit}</span></th><th>margin<span class="unit">${r.target.counter !== 'none' ? `required ≥ ${fmtPct(r.target.requiredMargin, 0)}` : 'no counter'}</span></th><th class="num">baseline Δ<span class="unit">median / max</span></th><th class="num">quality<span class="unit">SI-SDR Δ or float SNR</span></th><th class="num">wall time</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function kv(rows: ReadonlyArray<readonly [string, SafeHtml | string | number | null]>): SafeHtml {
@@ -153,4 +155,15 @@ export function environment(r: RunReport): SafeHtml {
     ['git commit', e.gitCommit ? html`<code>${e.gitCommit}</code>` : 'unknown'],
   ]);
   return html`<section class="card" id="environment"><h2>Environment and target</h2><div class="env-grid"><div><h3>Target</h3>${target}</div><div><h3>Firmware and model</h3>${firmware}</div><div><h3>Run</h3>${run}</div></div></section>`;
+}
+
+/** Float-model SNR and enhancement figures per case, with per-suite means (quality-summary.ts). */
+export function qualityTable(r: RunReport): SafeHtml | null {
+  const { rows, suites } = reportQuality(r);
+  if (rows.length === 0) return null;
+  const cells = (i: SignalQuality | null, o: SignalQuality | null, d: SignalQuality | null) =>
+    (['siSdrDb', 'snrDb', 'segSnrDb', 'stoi'] as const).map((k) => html`<td class="num">${inOut(i, o, d, k)}</td>`);
+  const body = rows.map((q) => html`<tr><td class="case">${q.id}</td><td class="num">${q.deploymentSnrDb === null ? '–' : `${fmtQ(q.deploymentSnrDb)} (${fmtQ(q.activationSnrDb)})`}</td>${cells(q.input, q.output, q.improvement)}</tr>`);
+  const means = suites.map((s) => html`<tr class="mean"><td class="case"><b>${s.suite}</b>: mean of ${s.withReference} with reference</td><td class="num">min ${fmtQ(s.minDeploymentSnrDb)}</td>${cells(s.input, s.output, s.improvement)}</tr>`);
+  return html`<section class="card" id="quality"><h2>Quality</h2><p class="muted" style="margin:-6px 0 10px">${QUALITY_NOTE}</p><div class="table-wrap"><table><thead><tr><th>case</th><th class="num">float SNR<span class="unit">dB (activations only)</span></th><th class="num">SI-SDR<span class="unit">dB in → out (Δ)</span></th><th class="num">SNR<span class="unit">dB</span></th><th class="num">seg. SNR<span class="unit">dB</span></th><th class="num">STOI</th></tr></thead><tbody>${body}${means}</tbody></table></div></section>`;
 }

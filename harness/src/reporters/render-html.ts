@@ -5,7 +5,7 @@
  */
 import type { RunReport } from '../core/results.ts';
 import { caseDetail } from './html-case-detail.ts';
-import { casesTable, environment, failureList, keyFigures, topBar, verdictBanner } from './html-run-sections.ts';
+import { casesTable, environment, failureList, keyFigures, qualityTable, topBar, verdictBanner } from './html-run-sections.ts';
 import { reliabilityLines } from './reliability-summary.ts';
 import { REPORT_CSS } from './html-styles.ts';
 import { RUN_STATUS_LABEL } from './report-format.ts';
@@ -32,6 +32,7 @@ ${verdictBanner(r)}
 ${keyFigures(r)}
 ${failureList(r)}
 ${casesTable(r)}
+${qualityTable(r)}
 <section id="case-details"><h2 style="margin:22px 0 10px">Case details</h2>
 ${r.cases.map((c, i) => html`${caseDetail(c, i, r)}\n`)}</section>
 ${reliabilitySection(r)}

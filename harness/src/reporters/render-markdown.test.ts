@@ -26,7 +26,7 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(failingRun);
     const rows = caseRows(md);
     expect(rows).to.have.length(failingRun.cases.length);
-    for (const r of rows) expect(r).to.have.length(6);
+    for (const r of rows) expect(r).to.have.length(7);
     const sweep = rows.find((r) => r[1] === 'smoke/sweep')!;
     expect(sweep[0]).to.include('failed');
     expect(sweep[3]).to.equal('243,559 / 927,500');
@@ -52,7 +52,7 @@ describe('renderMarkdown', () => {
     const odd = { ...passingRun, cases: [{ ...passingRun.cases[0]!, id: 'smoke/a|b\n| x | y |' }] };
     const rows = caseRows(renderMarkdown(odd));
     expect(rows).to.have.length(1);
-    expect(rows[0]).to.have.length(6);
+    expect(rows[0]).to.have.length(7);
   });
 
   it('says "not applicable" for margins without a counter, never passed', () => {

@@ -7,6 +7,7 @@
 import { describeBoardRecord } from '../core/board-record.ts';
 import type { CaseResult, RunReport, RunStatus } from '../core/results.ts';
 import { escapeMarkdown as md, visibleControls } from './escape.ts';
+import { QUALITY_NOTE, enhancementCell, fmtQ, inOut, reportQuality } from './quality-summary.ts';
 import { reliabilityLines } from './reliability-summary.ts';
 import {
   RUN_STATUS_LABEL,
@@ -51,6 +52,7 @@ function caseRow(c: CaseResult, r: RunReport): string {
     cycles,
     md(marginSummary(c).text),
     md(baselineSummary(c).text) + (c.baseline?.regression ? ' **regression**' : ''),
+    enhancementCell(c),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -78,6 +80,21 @@ function environment(r: RunReport): string[] {
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
 }
 
+function qualitySection(r: RunReport): string[] {
+  const { rows, suites } = reportQuality(r);
+  if (rows.length === 0) return [];
+  const out = ['', '### Quality', '', md(QUALITY_NOTE), ''];
+  out.push('| Case | Float SNR dB | SI-SDR dB | SNR dB | seg. SNR dB | STOI |', '|---|---:|---|---|---|---|');
+  for (const q of rows) {
+    const f = q.deploymentSnrDb === null ? '–' : `${fmtQ(q.deploymentSnrDb)} (${fmtQ(q.activationSnrDb)})`;
+    out.push(`| ${md(q.id)} | ${f} | ${inOut(q.input, q.output, q.improvement, 'siSdrDb')} | ${inOut(q.input, q.output, q.improvement, 'snrDb')} | ${inOut(q.input, q.output, q.improvement, 'segSnrDb')} | ${inOut(q.input, q.output, q.improvement, 'stoi')} |`);
+  }
+  for (const s of suites) {
+    out.push(`| **${md(s.suite)}: mean of ${s.withReference} with reference** | min ${fmtQ(s.minDeploymentSnrDb)} | ${inOut(s.input, s.output, s.improvement, 'siSdrDb')} | ${inOut(s.input, s.output, s.improvement, 'snrDb')} | ${inOut(s.input, s.output, s.improvement, 'segSnrDb')} | ${inOut(s.input, s.output, s.improvement, 'stoi')} |`);
+  }
+  return out;
+}
+
 export function renderMarkdown(r: RunReport): string {
   const rtf = realTimeFactor(r);
   const unit = cycleUnit(r.target);
@@ -93,8 +110,8 @@ export function renderMarkdown(r: RunReport): string {
   lines.push('');
   lines.push(unit ? `Cycle figures are ${md(unit)} per frame.` : 'The target has no cycle counter: real-time margins are **not applicable** (not passed).');
   lines.push('');
-  lines.push(`| Status | Case | Output | ${cycleUnitShort(r.target)} median / max | Margin | Baseline |`);
-  lines.push('|---|---|---|---:|---|---|');
+  lines.push(`| Status | Case | Output | ${cycleUnitShort(r.target)} median / max | Margin | Baseline | Quality |`);
+  lines.push('|---|---|---|---:|---|---|---|');
   for (const c of r.cases) lines.push(caseRow(c, r));
   const bad = r.cases.filter((c) => failureReasons(c, r.target).length > 0 && c.status !== 'skipped');
   if (bad.length > 0) {
@@ -106,6 +123,7 @@ export function renderMarkdown(r: RunReport): string {
       if (c.outputWav) lines.push(`  - output: ${code(c.outputWav, false)}`);
     }
   }
+  lines.push(...qualitySection(r));
   const reliability = reliabilityLines(r);
   if (reliability.length) lines.push('', '### Reliability', '', ...reliability.map((l) => `- ${md(l)}`));
   lines.push('', '### Environment', '', ...environment(r));

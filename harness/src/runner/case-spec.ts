@@ -13,4 +13,6 @@ export interface RunnableCase {
   readonly goldenExists: boolean;
   readonly params: Readonly<Record<string, number>>;
   readonly tolerance: ToleranceSpec;
+  /** Clean reference WAV (resolved path) for enhancement figures, when the manifest names one. */
+  readonly reference?: string | null;
 }

@@ -18,6 +18,7 @@ import type { Target } from '../targets/target.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import type { RunnableCase } from './case-spec.ts';
 import { classifyFault, isRetryable, sameFault } from './classify-fault.ts';
+import { measureCaseQuality } from './case-quality.ts';
 import { evaluateCase, unmeasuredCase, type EvaluationContext } from './evaluate-case.ts';
 import { measureCase } from './measure-case.ts';
 import { explainTargetDeath } from './open-session.ts';
@@ -141,6 +142,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             const golden = await o.loadGolden(c, s.info.rate);
             const m = await measureCase(s, c, { globalParams: o.globalParams, signal: o.signal, onFrame: (d, t) => o.hooks?.onProgress?.(c, d, t, s.info.hop / s.info.rate) });
             result = evaluateCase(c, m, golden, o.evaluation(s.info), attempts);
+            result = { ...result, quality: await measureCaseQuality(c, m, s.info) };
             if (result.status !== 'passed') outputs.set(c.id, m.output);
           } catch (e) {
             const err = target ? await explainTargetDeath(target, e) : e;

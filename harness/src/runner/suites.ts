@@ -38,6 +38,7 @@ export async function loadSuites(vectorsDir: string, names: readonly string[], _
         goldenExists: c.goldenExists,
         params: c.params,
         tolerance: c.tolerance,
+        reference: c.reference,
       })),
     });
   }

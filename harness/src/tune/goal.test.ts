@@ -14,7 +14,7 @@ describe('tune goal', () => {
   it('layers defaults < config < flags; null switches a constraint off', () => {
     expect(resolveGoal()).to.deep.equal(DEFAULT_GOAL);
     const g = resolveGoal({ level: -23, maxPeak: null }, { tolerance: 0.5, metric: 'rms' });
-    expect(g).to.deep.equal({ metric: 'rms', level: -23, tolerance: 0.5, maxPeak: null, maxClipped: 0 });
+    expect(g).to.deep.equal({ metric: 'rms', level: -23, tolerance: 0.5, maxPeak: null, maxClipped: 0, minSnrGain: null });
   });
 
   it('rejects impossible goals with the flag name', () => {
@@ -39,6 +39,18 @@ describe('tune goal', () => {
       '12 clipped samples (at most 0)',
     ]);
     expect(evaluateGoal(DEFAULT_GOAL, levels(null, null)).violations).to.deep.equal(['active level: no signal (silence)']);
+  });
+
+  it('checks a noise-reduction goal against the SNR improvement, and says when it cannot', () => {
+    const goal = resolveGoal({ minSnrGain: 6 });
+    const snr = (imp: number | null) => ({ inputSnrDb: 5, outputSnrDb: imp === null ? null : 5 + imp, improvementDb: imp, inputSegSnrDb: null, outputSegSnrDb: null, segImprovementDb: null });
+    const ok = evaluateGoal(goal, levels(-25.6, -6.5), snr(7.25));
+    expect(ok.pass).to.equal(true);
+    expect(ok.margins.snrGain).to.equal(1.25);
+    const low = evaluateGoal(goal, levels(-25.6, -6.5), snr(4));
+    expect(low.violations).to.deep.equal(['noise reduction 4.00 dB is below 6 dB']);
+    expect(evaluateGoal(goal, levels(-25.6, -6.5), null).violations).to.deep.equal(['noise reduction: not measurable (the case needs a clean reference)']);
+    expect(() => resolveGoal({ minSnrGain: 99 })).to.throw(HarnessError, /--min-snr-gain 99: expected a number of dB from -60 to 60/);
   });
 
   it('ranks feasible settings first, then the closest level, then more headroom', () => {

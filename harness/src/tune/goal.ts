@@ -6,10 +6,12 @@
  *   tolerance  +/- dB around `level` that counts as on target
  *   maxPeak    highest sample peak allowed, dBFS
  *   maxClipped most clipped samples allowed (definition in dsp/levels.ts)
+ *   minSnrGain least noise reduction: output SNR - input SNR against the clean reference, dB
+ *              (scale-invariant, dsp/snr.ts); needs a case with a reference
  * Any of them may be null (not checked).
  */
 import { HarnessError } from '../core/errors.ts';
-import type { LevelMetrics } from '../dsp/level-metrics.ts';
+import type { LevelMetrics, SnrMetrics } from '../dsp/level-metrics.ts';
 
 export type LevelMetric = 'active' | 'rms';
 export const LEVEL_METRICS: readonly LevelMetric[] = ['active', 'rms'];
@@ -20,6 +22,7 @@ export interface TuneGoal {
   readonly tolerance: number;
   readonly maxPeak: number | null;
   readonly maxClipped: number | null;
+  readonly minSnrGain: number | null;
 }
 
 export interface TuneGoalInput {
@@ -28,10 +31,11 @@ export interface TuneGoalInput {
   readonly tolerance?: number;
   readonly maxPeak?: number | null;
   readonly maxClipped?: number | null;
+  readonly minSnrGain?: number | null;
 }
 
 /** ITU-T P.56 nominal active level for speech on a digital interface (-26 dBov), +/- 1 dB, peak <= -1 dBFS, no clipping. */
-export const DEFAULT_GOAL: TuneGoal = { metric: 'active', level: -26, tolerance: 1, maxPeak: -1, maxClipped: 0 };
+export const DEFAULT_GOAL: TuneGoal = { metric: 'active', level: -26, tolerance: 1, maxPeak: -1, maxClipped: 0, minSnrGain: null };
 
 export interface GoalMargins {
   /** tolerance - |level error|, dB (>= 0: on target). */
@@ -40,6 +44,8 @@ export interface GoalMargins {
   readonly peak: number | null;
   /** maxClipped - clipped samples (>= 0: within). */
   readonly clipped: number | null;
+  /** SNR improvement - minSnrGain, dB (>= 0: enough noise reduction). */
+  readonly snrGain?: number | null;
 }
 
 export interface GoalVerdict {
@@ -63,6 +69,7 @@ export function resolveGoal(...layers: ReadonlyArray<TuneGoalInput | undefined>)
       tolerance: l.tolerance ?? g.tolerance,
       maxPeak: l.maxPeak !== undefined ? l.maxPeak : g.maxPeak,
       maxClipped: l.maxClipped !== undefined ? l.maxClipped : g.maxClipped,
+      minSnrGain: l.minSnrGain !== undefined ? l.minSnrGain : g.minSnrGain,
     };
   }
   const bad = (key: string, v: unknown, want: string) => {
@@ -73,6 +80,7 @@ export function resolveGoal(...layers: ReadonlyArray<TuneGoalInput | undefined>)
   if (!Number.isFinite(g.tolerance) || g.tolerance < 0) bad('level-tolerance', g.tolerance, 'a non-negative number of dB');
   if (g.maxPeak !== null && (!Number.isFinite(g.maxPeak) || g.maxPeak > 0)) bad('max-peak', g.maxPeak, 'a peak of 0 dBFS or below');
   if (g.maxClipped !== null && (!Number.isInteger(g.maxClipped) || g.maxClipped < 0)) bad('max-clipped', g.maxClipped, 'a non-negative integer');
+  if (g.minSnrGain !== null && (!Number.isFinite(g.minSnrGain) || g.minSnrGain < -60 || g.minSnrGain > 60)) bad('min-snr-gain', g.minSnrGain, 'a number of dB from -60 to 60');
   return g;
 }
 
@@ -86,7 +94,7 @@ export function levelUnit(metric: LevelMetric): string {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export function evaluateGoal(goal: TuneGoal, m: LevelMetrics): GoalVerdict {
+export function evaluateGoal(goal: TuneGoal, m: LevelMetrics, snr: SnrMetrics | null = null): GoalVerdict {
   const violations: string[] = [];
   const name = goal.metric === 'active' ? 'active level' : 'RMS level';
   const unit = levelUnit(goal.metric);
@@ -116,11 +124,20 @@ export function evaluateGoal(goal: TuneGoal, m: LevelMetrics): GoalVerdict {
     clipMargin = goal.maxClipped - m.clipped;
     if (clipMargin < 0) violations.push(`${m.clipped} clipped samples (at most ${goal.maxClipped})`);
   }
+  let snrMargin: number | null = null;
+  if (goal.minSnrGain !== null) {
+    const gain = snr?.improvementDb ?? null;
+    if (gain === null) violations.push('noise reduction: not measurable (the case needs a clean reference)');
+    else {
+      snrMargin = round(gain - goal.minSnrGain);
+      if (snrMargin < 0) violations.push(`noise reduction ${gain.toFixed(2)} dB is below ${goal.minSnrGain} dB`);
+    }
+  }
   return {
     pass: violations.length === 0,
     silent: levelOf(m, goal.metric) === null,
     levelErrorDb,
-    margins: { level: levelMargin === Number.NEGATIVE_INFINITY ? null : levelMargin, peak: peakMargin, clipped: clipMargin },
+    margins: { level: levelMargin === Number.NEGATIVE_INFINITY ? null : levelMargin, peak: peakMargin, clipped: clipMargin, ...(goal.minSnrGain !== null ? { snrGain: snrMargin } : {}) },
     violations,
   };
 }

@@ -36,6 +36,7 @@ function goalText(r: TuneReport): string {
   if (g.level !== null) parts.push(`${g.metric === 'active' ? 'active level' : 'RMS'} ${g.level} ± ${g.tolerance} ${levelUnit(g.metric)}`);
   if (g.maxPeak !== null) parts.push(`peak ≤ ${g.maxPeak} dBFS`);
   if (g.maxClipped !== null) parts.push(`≤ ${g.maxClipped} clipped samples`);
+  if (g.minSnrGain !== null) parts.push(`noise reduction ≥ ${g.minSnrGain} dB`);
   return parts.join(', ') || 'no constraints';
 }
 

@@ -60,7 +60,7 @@ export async function runSweep(session: Session, o: SweepOptions): Promise<Sweep
       applied: played.applied,
       levels: played.levels,
       snr: played.snr,
-      verdict: evaluateGoal(o.goal, played.levels),
+      verdict: evaluateGoal(o.goal, played.levels, played.snr),
       wallMs: Math.round(played.wallMs),
     };
     points.push(point);

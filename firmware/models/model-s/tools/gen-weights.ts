@@ -3,120 +3,91 @@
  *
  *   npx tsx firmware/models/model-s/tools/gen-weights.ts           # (re)write the files
  *   npx tsx firmware/models/model-s/tools/gen-weights.ts --check   # exit 1 if any file drifted
+ *   options: --checkpoint FILE (default firmware/models/model-s/model-s.safetensors)
+ *            --out-dir DIR     (write the five files flat into DIR instead of their places)
  *
- * Writes:
+ * Reads the float checkpoint that firmware/models/model-s/train/train.py wrote (safetensors,
+ * float32) and writes:
  *   firmware/models/model-s/ms_tables.h / ms_tables.c    DSP tables: sine window, FFT twiddles,
  *                                                         tanh LUT, log2 LUT
  *   firmware/models/model-s/ms_weights.h / ms_weights.c  int16 weights, power-of-two scales, hash
- *   harness/src/dsp/model-s/weights.gen.ts               the same quantised weights for the
- *                                                         float64 reference
+ *   harness/src/dsp/model-s/weights.gen.ts               the same quantised weights (TypeScript)
+ *   harness/src/dsp/model-s/weights-float.gen.ts         the checkpoint's float32 weights, exact,
+ *                                                         for the float64 reference
+ * Q formats per tensor: harness/src/dsp/model-s/quantise.ts. A checkpoint that does not fit
+ * (shape, NaN / Inf, a value int16 cannot hold) gets one line naming the tensor, exit 1, and
+ * nothing is written.
  *
- * Weights are UNTRAINED: a seeded (mulberry32, SEED below) scaled-uniform initialisation, chosen
- * so the network is numerically sane (bounded GRU state; band gains mostly 0.2 .. 0.99 and varying
- * with the input, so the int16 path is exercised on a moving target). Only
- * integer PRNG steps, +, *, / and Math.sqrt (IEEE exact) touch the weights; the DSP tables use
- * Math.sin/cos/tanh/log2 of V8 (fdlibm ports, identical on every platform) and are rounded to
- * integers, so regenerating reproduces the committed files bit for bit (checked by --check).
+ * Deterministic: quantisation is exact float arithmetic and Math.round; the DSP tables use
+ * Math.sin/cos/tanh/log2 of V8 (fdlibm ports, identical on every platform) rounded to integers,
+ * so regenerating reproduces the committed files bit for bit (checked by --check, in npm test).
  *
- * weights_hash: CRC-32 (zlib) over, in TENSORS order, each tensor's int16 values little-endian,
+ * weights_hash: CRC-32 (zlib) over, in tensor order, each tensor's int16 values little-endian,
  * followed by one byte per tensor holding its frac_bits (in the same order).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../../../harness/src/protocol/crc32.ts';
+import { BIAS_FRAC, type QuantTensor, quantiseCheckpoint } from '../../../../harness/src/dsp/model-s/quantise.ts';
+import { CheckpointError, parseSafetensors } from '../../../../harness/src/dsp/model-s/safetensors.ts';
 
-const SEED = 0x5eed5001;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../../..');
 const MODEL_DIR = resolve(HERE, '..');
-const TS_OUT = join(ROOT, 'harness/src/dsp/model-s/weights.gen.ts');
+const TS_DIR = join(ROOT, 'harness/src/dsp/model-s');
 const COMMAND = 'npx tsx firmware/models/model-s/tools/gen-weights.ts';
 
+const argv = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('--')) {
+    console.error(`gen-weights: ${name} needs a value`);
+    process.exit(2);
+  }
+  return v;
+};
+for (const a of argv) {
+  if (a.startsWith('--') && !['--check', '--checkpoint', '--out-dir'].includes(a)) {
+    console.error(`gen-weights: unknown option ${a} (expected --check, --checkpoint FILE, --out-dir DIR)`);
+    process.exit(2);
+  }
+}
+const CKPT = resolve(opt('--checkpoint') ?? join(MODEL_DIR, 'model-s.safetensors'));
+const OUT_DIR = opt('--out-dir');
+
 // Architecture (must match ms_config.h and harness/src/dsp/model-s/config.ts).
-const NB = 20; // bands / features / gains
-const D1 = 32; // dense 1 units
-const H1 = 48; // GRU 1 units
-const H2 = 48; // GRU 2 units
 const WIN = 320;
 const NFFT = 512;
 const TANH_STEPS = 32; // table entries per unit of input
 const TANH_N = 8 * TANH_STEPS + 1; // tanh(i / 32), i = 0 .. 256
 const LOG2_N = 65; // log2(1 + i / 64), i = 0 .. 64
-const BIAS_FRAC = 12; // biases are Q12, like the pre-activations
 
-/** mulberry32: 32-bit state, returns uniform integers in [0, 2^32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+// ---- checkpoint ----
+let ckptBytes: Uint8Array;
+let TENSORS: QuantTensor[];
+const CKPT_NAME = relative(ROOT, CKPT).startsWith('..') ? CKPT : relative(ROOT, CKPT);
+try {
+  ckptBytes = readFileSync(CKPT);
+} catch (e) {
+  console.error(`gen-weights: cannot read checkpoint ${CKPT_NAME} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  process.exit(1);
 }
-const rnd = mulberry32(SEED);
-/** Uniform in [lo, hi). */
-const uni = (lo: number, hi: number): number => lo + (hi - lo) * (rnd() / 4294967296);
-
-interface Tensor {
-  name: string; // C symbol suffix and TS key
-  rows: number;
-  cols: number; // 1 for vectors
-  frac: number; // real = int / 2^frac
-  data: Int16Array;
-  doc: string;
+const CKPT_SHA = createHash('sha256').update(ckptBytes).digest('hex');
+const CKPT_ID = CKPT_SHA.slice(0, 12);
+let META: Readonly<Record<string, string>>;
+try {
+  const ckpt = parseSafetensors(ckptBytes, CKPT_NAME);
+  META = ckpt.metadata;
+  TENSORS = quantiseCheckpoint(ckpt, CKPT_NAME);
+} catch (e) {
+  if (!(e instanceof CheckpointError)) throw e;
+  console.error(`gen-weights: ${e.message}`);
+  process.exit(1);
 }
-
-/** Quantise real weights with the largest power-of-two scale that keeps every value in int16. */
-function quantWeights(name: string, rows: number, cols: number, w: number[], doc: string): Tensor {
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  let frac = 15;
-  while (frac < 20 && Math.round(max * 2 ** (frac + 1)) <= 32767) frac++;
-  while (Math.round(max * 2 ** frac) > 32767) frac--;
-  const data = Int16Array.from(w, (v) => Math.round(v * 2 ** frac));
-  return { name, rows, cols, frac, data, doc };
-}
-/** Biases: Q12 int16 (saturating is never needed: |b| < 8 by construction). */
-function quantBias(name: string, b: number[], doc: string): Tensor {
-  const data = Int16Array.from(b, (v) => {
-    const q = Math.round(v * 2 ** BIAS_FRAC);
-    if (q > 32767 || q < -32768) throw new Error(`${name}: bias ${v} out of Q12 range`);
-    return q;
-  });
-  return { name, rows: b.length, cols: 1, frac: BIAS_FRAC, data, doc };
-}
-const uniformMat = (n: number, a: number): number[] => Array.from({ length: n }, () => uni(-a, a));
-
-// ---- seeded, scaled initialisation (draw order is part of the format: do not reorder) ----
-// Dense 1 (20 -> 32, tanh). Features are log band energies in about [-0.75, 0.75].
-const d1w = quantWeights('d1_w', D1, NB, uniformMat(D1 * NB, 2.5),
-  'dense 1 weights [32][20], row = output unit');
-const d1b = quantBias('d1_b', Array.from({ length: D1 }, () => uni(-0.3, 0.3)), 'dense 1 bias [32], Q12');
-
-/** GRU gate matrices, PyTorch gate order (r, z, n) stacked: rows [0,H) r, [H,2H) z, [2H,3H) n. */
-function gru(prefix: string, nin: number, h: number): Tensor[] {
-  const wx = quantWeights(`${prefix}_wx`, 3 * h, nin, uniformMat(3 * h * nin, 1.2 * Math.sqrt(3 / nin)),
-    `${prefix} input weights [${3 * h}][${nin}], gates r|z|n`);
-  const uh = quantWeights(`${prefix}_uh`, 3 * h, h, uniformMat(3 * h * h, 0.6 * Math.sqrt(3 / h)),
-    `${prefix} recurrent weights [${3 * h}][${h}], gates r|z|n`);
-  // z-gate bias +1: the state prefers to persist (smooth gains); r and n near 0.
-  const bx = quantBias(`${prefix}_bx`, Array.from({ length: 3 * h }, (_, i) =>
-    (i >= h && i < 2 * h ? 1.0 : 0) + uni(-0.1, 0.1)), `${prefix} input bias [${3 * h}], Q12`);
-  const bh = quantBias(`${prefix}_bh`, Array.from({ length: 3 * h }, () => uni(-0.1, 0.1)),
-    `${prefix} recurrent bias [${3 * h}], Q12 (b_hn is inside r * (...))`);
-  return [wx, uh, bx, bh];
-}
-const g1 = gru('g1', D1, H1);
-const g2 = gru('g2', H1, H2);
-// Dense 2 (48 -> 20, sigmoid): bias 0.8 .. 2.0 puts the band gains mostly in 0.6 .. 0.95.
-const d2w = quantWeights('d2_w', NB, H2, uniformMat(NB * H2, 2.0 * Math.sqrt(3 / H2)),
-  'dense 2 weights [20][48]');
-const d2b = quantBias('d2_b', Array.from({ length: NB }, () => uni(0.8, 2.0)), 'dense 2 bias [20], Q12');
-
-const TENSORS: Tensor[] = [d1w, d1b, ...g1, ...g2, d2w, d2b];
 
 // ---- hash ----
 const bytes: number[] = [];
@@ -146,7 +117,7 @@ function cArray(type: string, name: string, vals: ArrayLike<number>, perLine = 1
   return `const ${type} ${name}[${vals.length}] = {\n${lines.join('\n')}\n};\n`;
 }
 const banner = (what: string): string =>
-  `/* GENERATED FILE - do not edit. ${what}\n * Generated by firmware/models/model-s/tools/gen-weights.ts (seed ${hex(SEED)}).\n * Regenerate: ${COMMAND}\n * Check:      ${COMMAND} --check\n */\n`;
+  `/* GENERATED FILE - do not edit. ${what}\n * Generated by firmware/models/model-s/tools/gen-weights.ts \n * from ${basename(CKPT)} (sha256 ${CKPT_SHA}).\n * Regenerate: ${COMMAND}\n * Check:      ${COMMAND} --check\n */\n`;
 
 const files = new Map<string, string>();
 
@@ -176,7 +147,7 @@ ${cArray('int16_t', 'ms_tanh_lut_q15', tanhLut)}
 ${cArray('uint16_t', 'ms_log2_lut_q15', log2Lut)}`);
 
 const wh: string[] = [];
-wh.push(`${banner('Model S weights: UNTRAINED (seeded initialisation).')}#ifndef MS_WEIGHTS_H
+wh.push(`${banner('Model S weights: trained (float checkpoint, quantised per tensor).')}#ifndef MS_WEIGHTS_H
 #define MS_WEIGHTS_H
 
 #include <stdint.h>
@@ -188,6 +159,8 @@ wh.push(`${banner('Model S weights: UNTRAINED (seeded initialisation).')}#ifndef
 #define MS_WEIGHTS_COUNT ${nWeights}u
 /** Pre-activations and biases are Q12. */
 #define MS_BIAS_FRAC ${BIAS_FRAC}u
+/** First 12 hex digits of the float checkpoint's sha256 (named in the model description). */
+#define MS_CHECKPOINT_ID "${CKPT_ID}"
 `);
 for (const t of TENSORS) {
   wh.push(`/** ${t.doc}; real = value / 2^${t.frac}. */\n#define MS_${t.name.toUpperCase()}_FRAC ${t.frac}u\nextern const int16_t ms_${t.name}[${t.data.length}];`);
@@ -195,14 +168,14 @@ for (const t of TENSORS) {
 wh.push(`\n#endif /* MS_WEIGHTS_H */\n`);
 files.set(join(MODEL_DIR, 'ms_weights.h'), wh.join('\n'));
 
-files.set(join(MODEL_DIR, 'ms_weights.c'), `${banner('Model S weights: UNTRAINED (seeded initialisation).')}#include "ms_weights.h"
+files.set(join(MODEL_DIR, 'ms_weights.c'), `${banner('Model S weights: trained (float checkpoint, quantised per tensor).')}#include "ms_weights.h"
 
 /* 4-byte alignment lets the DSP path load int16 pairs with single 32-bit loads. */
 ${TENSORS.map((t) => `__attribute__((aligned(4))) ${cArray('int16_t', `ms_${t.name}`, t.data, 16)}`).join('\n')}`);
 
 const ts: string[] = [];
-ts.push(`// GENERATED FILE - do not edit. Model S quantised weights (UNTRAINED, seeded initialisation).
-// Generated by firmware/models/model-s/tools/gen-weights.ts (seed ${hex(SEED)}).
+ts.push(`// GENERATED FILE - do not edit. Model S quantised weights (trained, quantised per tensor).
+// Generated by firmware/models/model-s/tools/gen-weights.ts from ${basename(CKPT)} (sha256 ${CKPT_SHA}).
 // Regenerate: ${COMMAND}   Check: ${COMMAND} --check
 // Same values as firmware/models/model-s/ms_weights.c; real weight = data[i] / 2^frac.
 
@@ -229,7 +202,31 @@ for (const t of TENSORS) {
   ts.push(`  ${t.name}: {\n    rows: ${t.rows},\n    cols: ${t.cols},\n    frac: ${t.frac},\n    data: Int16Array.from([\n${chunks.join('\n')}\n    ]),\n  },`);
 }
 ts.push('};\n');
-files.set(TS_OUT, ts.join('\n'));
+files.set(join(TS_DIR, 'weights.gen.ts'), ts.join('\n'));
+
+// The checkpoint's float32 values, exact (little-endian bytes in base64), for the float reference.
+const fl: string[] = [];
+fl.push(`// GENERATED FILE - do not edit. Model S float weights, exactly as in the checkpoint.
+// Generated by firmware/models/model-s/tools/gen-weights.ts from ${basename(CKPT)} (sha256 ${CKPT_SHA}).
+// Regenerate: ${COMMAND}   Check: ${COMMAND} --check
+// Each tensor: row-major [rows][cols] float32, little-endian, base64.
+
+/** sha256 of the float checkpoint these values come from. */
+export const MODEL_S_CHECKPOINT_SHA256 = '${CKPT_SHA}';
+/** How the checkpoint was made (its safetensors metadata). */
+export const MODEL_S_CHECKPOINT_META: Readonly<Record<string, string>> = ${JSON.stringify(Object.fromEntries(Object.entries(META).sort()), null, 2)};
+
+export const MODEL_S_FLOAT_BASE64: Readonly<Record<string, { rows: number; cols: number; f32le: string }>> = {`);
+for (const t of TENSORS) {
+  const b = Buffer.alloc(t.real.length * 4);
+  t.real.forEach((v, i) => b.writeFloatLE(v, i * 4));
+  const s64 = b.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < s64.length; i += 96) lines.push(`      '${s64.slice(i, i + 96)}'`);
+  fl.push(`  ${t.name}: {\n    rows: ${t.rows},\n    cols: ${t.cols},\n    f32le:\n${lines.join(' +\n')},\n  },`);
+}
+fl.push('};\n');
+files.set(join(TS_DIR, 'weights-float.gen.ts'), fl.join('\n'));
 
 const check = process.argv.includes('--check');
 let drift = 0;
@@ -246,11 +243,13 @@ for (const [path, text] of files) {
       drift++;
     }
   } else {
-    writeFileSync(path, text);
-    console.log(`wrote ${relative(ROOT, path)}`);
+    const dest = OUT_DIR ? join(resolve(OUT_DIR), basename(path)) : path;
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, text);
+    console.log(`wrote ${relative(ROOT, dest)}`);
   }
 }
-console.log(`weights=${nWeights} hash=${hex(HASH)} fracs=${TENSORS.map((t) => `${t.name}:${t.frac}`).join(' ')}`);
+console.log(`checkpoint=${CKPT_NAME} sha256=${CKPT_ID} weights=${nWeights} hash=${hex(HASH)} fracs=${TENSORS.map((t) => `${t.name}:${t.frac}`).join(' ')}`);
 if (check) {
   if (drift) process.exit(1);
   console.log('check: all generated files match');

@@ -65,7 +65,7 @@ def build_test_suite(out: str, streams: dict, split: dict, seed: int) -> str:
     for vi, voice in enumerate(test):
         rng = np.random.default_rng([seed, 7, vi])
         talkers = [streams[v.id] for v in test if v.id != voice.id]
-        tag = voice.id.replace(':', '-').replace('+', '-').replace(' ', '-')
+        tag = voice.id.replace(':', '-').replace('+', '-').replace(' ', '-').lower()  # hil case names are lower-case
         speech = mixing.random_excerpt(rng, streams[voice.id], n)
         level = float(rng.uniform(-40, -20))
         sos = noise_mod.mic_colouring(rng)

@@ -42,6 +42,7 @@ interface TuneArgs extends TargetArgs {
   'level-metric'?: LevelMetric;
   'max-peak'?: string;
   'max-clipped'?: string;
+  'min-snr-gain'?: string;
   interactive: boolean;
 }
 
@@ -61,11 +62,12 @@ function goalFromArgs(a: TuneArgs): TuneGoalInput {
     tolerance: a['level-tolerance'],
     maxPeak: numberOrOff('max-peak', a['max-peak']),
     maxClipped: numberOrOff('max-clipped', a['max-clipped']),
+    minSnrGain: numberOrOff('min-snr-gain', a['min-snr-gain']),
   };
 }
 
 function goalFromConfig(t: HilConfigFile['tune']): TuneGoalInput | undefined {
-  return t && { metric: t.levelMetric, level: t.targetLevel, tolerance: t.levelTolerance, maxPeak: t.maxPeak, maxClipped: t.maxClipped };
+  return t && { metric: t.levelMetric, level: t.targetLevel, tolerance: t.levelTolerance, maxPeak: t.maxPeak, maxClipped: t.maxClipped, minSnrGain: t.minSnrGain };
 }
 
 export const tuneCommand: CommandModule<object, TuneArgs> = {
@@ -89,9 +91,11 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       .option('level-metric', { choices: LEVEL_METRICS, describe: 'goal level: active = ITU-T P.56 active speech level in dBov (default), rms = RMS in dBFS' })
       .option('max-peak', { type: 'string', describe: 'goal: highest sample peak in dBFS, or "off" (default -1)' })
       .option('max-clipped', { type: 'string', describe: 'goal: most clipped samples (int16 rails or flat tops), or "off" (default 0)' })
+      .option('min-snr-gain', { type: 'string', describe: 'goal: least noise reduction in dB (output SNR - input SNR against the clean reference; needs a case with a reference), or "off" (default off)' })
       .option('interactive', { alias: 'i', type: 'boolean', default: false, describe: 'open a prompt on the device: set/get parameters, play a case, A/B two settings' })
       .example('$0 tune -t qemu --case speech/clean-en-us-m --param input_gain_db=-12:12:3 --param output_gain_db=-6:6:2', 'grid sweep towards -26 dBov active level')
       .example('$0 tune -t sim --input quiet.wav --param input_gain_db=0:24:1 --target-level -23 --max-peak -3', 'find the gain that brings a recording to -23 dBov')
+      .example('$0 tune -t qemu --case heldout/flite-slt-white-5db --param max_atten_db=0:40:5 --target-level -26 --level-tolerance 3 --min-snr-gain 6', 'the least suppression that reduces noise by 6 dB at the right level')
       .example('$0 run --params-file reports/tune-<id>/params.json', 'run the regression with the tuned settings')
       .example('$0 tune -t qemu --interactive', 'prompt: set input_gain_db 6, play speech/clean-en-us-m, ab CASE input_gain_db=0 input_gain_db=6') as unknown as Argv<TuneArgs>,
   handler: runHandler<TuneArgs>(async (args) => {

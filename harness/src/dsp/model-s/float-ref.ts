@@ -1,8 +1,11 @@
 /**
- * Float64 reference of model S (firmware/models/model-s): the same architecture, the same
- * dequantised weights (weights.gen.ts) and the same parameters, in exact float arithmetic (exact
- * sine window, float FFT, Math.tanh / sigmoid / log2, 10^(dB/20) gains). The int16 firmware is
- * compared against it to measure its quantisation quality (SNR of int16 output vs this output).
+ * Float64 reference of model S (firmware/models/model-s): the same architecture and parameters
+ * in exact float arithmetic (exact sine window, float FFT, Math.tanh / sigmoid / log2,
+ * 10^(dB/20) gains), with either weight set:
+ * - 'float' (default): the float checkpoint's weights, unquantised (weights-float.gen.ts). The
+ *   int16 firmware against this output is the deployment loss (weights and activations);
+ * - 'quantised': the int16 weights dequantised (weights.gen.ts). Against this output the int16
+ *   firmware's loss is activation rounding alone.
  *
  * Parameters are first rounded to their raw fixed-point values (Q8 dB) like the firmware's.
  */
@@ -18,7 +21,10 @@ import {
   type ModelSParams,
   paramRaw,
 } from './config.ts';
+import { MODEL_S_FLOAT_BASE64 } from './weights-float.gen.ts';
 import { MODEL_S_WEIGHTS, type ModelSTensor } from './weights.gen.ts';
+
+export type ModelSWeightSet = 'float' | 'quantised';
 
 /** Dequantised dense block: W[rows][cols] (real) and bias[rows] (real). */
 interface Dense {
@@ -32,15 +38,37 @@ function deq(t: ModelSTensor): Float64Array {
   const s = 2 ** -t.frac;
   return Float64Array.from(t.data, (v) => v * s);
 }
-function dense(w: ModelSTensor, b: ModelSTensor): Dense {
-  return { w: deq(w), b: deq(b), nin: w.cols, nout: w.rows };
+function f32(name: string): Float64Array {
+  const t = MODEL_S_FLOAT_BASE64[name]!;
+  const b = Buffer.from(t.f32le, 'base64');
+  return Float64Array.from({ length: b.length / 4 }, (_, i) => b.readFloatLE(i * 4));
 }
 
-const W = MODEL_S_WEIGHTS;
-const D1 = dense(W.d1_w, W.d1_b);
-const G1 = { wx: dense(W.g1_wx, W.g1_bx), uh: dense(W.g1_uh, W.g1_bh), h: MS_H1 };
-const G2 = { wx: dense(W.g2_wx, W.g2_bx), uh: dense(W.g2_uh, W.g2_bh), h: MS_H2 };
-const D2 = dense(W.d2_w, W.d2_b);
+interface Network {
+  d1: Dense;
+  g1: { wx: Dense; uh: Dense; h: number };
+  g2: { wx: Dense; uh: Dense; h: number };
+  d2: Dense;
+}
+const networks = new Map<ModelSWeightSet, Network>();
+function network(set: ModelSWeightSet): Network {
+  let n = networks.get(set);
+  if (!n) {
+    const W = MODEL_S_WEIGHTS;
+    const dense = (w: keyof typeof W, b: keyof typeof W): Dense =>
+      set === 'float'
+        ? { w: f32(w), b: f32(b), nin: W[w].cols, nout: W[w].rows }
+        : { w: deq(W[w]), b: deq(W[b]), nin: W[w].cols, nout: W[w].rows };
+    n = {
+      d1: dense('d1_w', 'd1_b'),
+      g1: { wx: dense('g1_wx', 'g1_bx'), uh: dense('g1_uh', 'g1_bh'), h: MS_H1 },
+      g2: { wx: dense('g2_wx', 'g2_bx'), uh: dense('g2_uh', 'g2_bh'), h: MS_H2 },
+      d2: dense('d2_w', 'd2_b'),
+    };
+    networks.set(set, n);
+  }
+  return n;
+}
 
 function affine(l: Dense, x: Float64Array): Float64Array {
   const y = new Float64Array(l.nout);
@@ -130,7 +158,9 @@ export function runModelSFloat(
   input: Int16Array,
   params: Partial<ModelSParams> = {},
   trace?: ModelSFloatTrace,
+  weights: ModelSWeightSet = 'float',
 ): Float64Array {
+  const { d1: D1, g1: G1, g2: G2, d2: D2 } = network(weights);
   const p = { ...MS_DEFAULT_PARAMS, ...params };
   const real = (name: keyof ModelSParams): number => paramRaw(name, p[name]) / (name === 'bypass' ? 1 : 256);
   const gIn = dbGain(real('input_gain_db'));

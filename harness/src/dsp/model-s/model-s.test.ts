@@ -14,6 +14,7 @@ import { MS_HOP, MS_LATENCY, paramRaw } from './config.ts';
 import { runModelSFloat, snrDb, type ModelSFloatTrace } from './float-ref.ts';
 import { REPO_ROOT, msBatchInfo, runMsBatch } from './ms-batch.ts';
 import { speechLike, type SpeechLikeOptions } from './signals.ts';
+import { MODEL_S_CHECKPOINT_SHA256 } from './weights-float.gen.ts';
 import { MODEL_S_TENSOR_ORDER, MODEL_S_WEIGHTS, MODEL_S_WEIGHTS_COUNT, MODEL_S_WEIGHTS_HASH } from './weights.gen.ts';
 
 const CASES: Array<{ name: string; opts: SpeechLikeOptions }> = [
@@ -74,7 +75,7 @@ describe('model S float64 reference', () => {
     for (const g of trace.gains) for (const v of g) expect(v).to.be.within(floor - 1e-12, 1);
     const lim = 32768 * 10 ** (-1 / 20);
     for (const v of y) expect(Math.abs(v)).to.be.at.most(lim + 1e-9);
-    // the untrained network still reacts to the input: gains vary over time
+    // the network reacts to the input: gains vary over time
     let lo = 1, hi = 0;
     for (const g of trace.gains.slice(10)) for (const v of g) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     expect(hi - lo).to.be.above(0.2);
@@ -101,7 +102,7 @@ describe('model S weights', () => {
     const info = msBatchInfo();
     expect(parseInt(info['weights_hash']!, 16)).to.equal(MODEL_S_WEIGHTS_HASH);
     expect(info['id']).to.equal('model-s');
-    expect(info['description']).to.contain('untrained');
+    expect(info['description']).to.contain(`trained (checkpoint sha256 ${MODEL_S_CHECKPOINT_SHA256.slice(0, 12)})`);
     expect(Number(info['latency'])).to.equal(MS_LATENCY);
   });
 
