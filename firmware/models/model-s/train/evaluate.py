@@ -86,8 +86,9 @@ def main() -> int:
             for part in ('input', 'output', 'improvement'):
                 row[part] = {k: mean([e[part][k] for e in es]) for k in FIGURES}
             rows.append(row)
+    goals = goal_figures(groups)
     out = {'run': run_dir, 'target': report['target']['profile'], 'device': report.get('device'),
-           'cases': len(report['cases']), 'bit_exact_vs_sim': bitexact, 'rows': rows}
+           'cases': len(report['cases']), 'bit_exact_vs_sim': bitexact, 'rows': rows, 'goals': goals}
     with open(os.path.join(a.data, 'evaluation.json'), 'w') as f:
         json.dump(out, f, indent=2)
 
@@ -101,7 +102,43 @@ def main() -> int:
         print(f'| {r["kind"]} | {r["snr_db"] + " dB" if r["snr_db"] != "-" else "clean"} | {r["cases"]} | '
               f'{f2(i["siSdrDb"])} → {f2(o["siSdrDb"])} | {s2(d["siSdrDb"])} | {s2(d["snrDb"])} | {s2(d["segSnrDb"])} | '
               f'{f2(i["stoi"], 3)} → {f2(o["stoi"], 3)} | {s2(d["stoi"], 3)} |')
+    print('\n| goal (issue 13) | target | measured | met |')
+    print('|---|---|---:|---|')
+    for g in goals:
+        print(f'| {g["goal"]} | {g["target"]} | {g["measured"]:+.{g["digits"]}f} | {"yes" if g["met"] else "**no**"} |')
     return 0
+
+
+NON_STATIONARY = ['hum', 'clicks', 'keyboard', 'am', 'fan']
+
+
+def goal_figures(groups) -> list[dict]:
+    """The quality goals of issue 13, each as the figure measured here (means over the cases of the
+    listed noise kinds and input SNRs; the STOI and clean-speech goals per case)."""
+    def cases(kinds, snrs):
+        return [e for k in kinds for s in snrs for e in groups.get((k, s), [])]
+
+    def imp(kinds, snrs, key):
+        return mean([e['improvement'][key] for e in cases(kinds, snrs)])
+
+    goals = []
+
+    def add(goal, target, measured, met, digits=1):
+        goals.append({'goal': goal, 'target': target, 'measured': measured, 'met': bool(met), 'digits': digits})
+
+    for kind, want in [('white', 8.0), ('pink', 8.0), ('babble', 4.0)] + [(k, 3.0) for k in NON_STATIONARY]:
+        m = imp([kind], ['0', '5', '10'], 'siSdrDb')
+        add(f'mean ΔSI-SDR, {kind} 0–10 dB', f'≥ {want:+.0f} dB', m, m >= want)
+    clean = [e['output']['snrDb'] for e in groups.get(('clean', '-'), [])]
+    add('clean input: output SNR against itself, worst case', '≥ 20 dB', min(clean), min(clean) >= 20)
+    add('clean input: output SNR against itself, mean', '≥ 20 dB', mean(clean), mean(clean) >= 20)
+    noisy = [e for (k, _), es in groups.items() if k != 'clean' for e in es]
+    worst = min(e['improvement']['stoi'] for e in noisy)
+    add('ΔSTOI, worst noisy case', '≥ −0.01', worst, worst >= -0.01, 3)
+    for kind in ('white', 'pink'):
+        m = imp([kind], ['0', '5'], 'stoi')
+        add(f'mean ΔSTOI, {kind} 0–5 dB', '≥ +0.02', m, m >= 0.02, 3)
+    return goals
 
 
 if __name__ == '__main__':
