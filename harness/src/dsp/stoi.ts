@@ -28,6 +28,7 @@
  */
 
 import { gcd, resamplePoly } from './resample.ts';
+import { fft } from './fft.ts';
 
 export const STOI_FS = 10000;
 export const STOI_FRAME = 256;
@@ -92,36 +93,6 @@ export function removeSilentFrames(x: Float64Array, y: Float64Array): [Float64Ar
   return [xs, ys];
 }
 
-/** In-place iterative radix-2 complex FFT (re, im of a power-of-two length). */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const step = (-2 * Math.PI) / size;
-    for (let k = 0; k < size / 2; k++) {
-      const wr = Math.cos(step * k);
-      const wi = Math.sin(step * k);
-      for (let s = k; s < n; s += size) {
-        const t = s + size / 2;
-        const tr = wr * re[t]! - wi * im[t]!;
-        const ti = wr * im[t]! + wi * re[t]!;
-        re[t] = re[s]! - tr;
-        im[t] = im[s]! - ti;
-        re[s] = re[s]! + tr;
-        im[s] = im[s]! + ti;
-      }
-    }
-  }
-}
-
 /** One-third octave band envelopes: result[band][frame] = sqrt(sum over the band's bins of |X|^2). */
 export function bandEnvelopes(x: Float64Array): Float64Array[] {
   const w = hann(STOI_FRAME);
@@ -134,7 +105,7 @@ export function bandEnvelopes(x: Float64Array): Float64Array[] {
     re.fill(0);
     im.fill(0);
     for (let i = 0; i < STOI_FRAME; i++) re[i] = w[i]! * x[f * STOI_HOP + i]!;
-    fft(re, im);
+    fft(re, im, -1);
     bands.forEach(([lo, hi], b) => {
       let p = 0;
       for (let k = lo; k < hi; k++) p += re[k]! ** 2 + im[k]! ** 2;

@@ -23,6 +23,7 @@ import {
 } from './config.ts';
 import { MODEL_S_FLOAT_BASE64 } from './weights-float.gen.ts';
 import { MODEL_S_WEIGHTS, type ModelSTensor } from './weights.gen.ts';
+import { fft } from '../fft.ts';
 
 export type ModelSWeightSet = 'float' | 'quantised';
 
@@ -92,35 +93,6 @@ function gruStep(g: { wx: Dense; uh: Dense; h: number }, x: Float64Array, h: Flo
     const z = sigmoid(gx[H + i]! + gh[H + i]!);
     const n = Math.tanh(gx[2 * H + i]! + r * gh[2 * H + i]!);
     h[i] = (1 - z) * n + z * h[i]!;
-  }
-}
-
-/** In-place iterative radix-2 complex FFT (sign -1 forward, +1 inverse, unnormalised). */
-function fft(re: Float64Array, im: Float64Array, sign: number): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let j = 0; j < len / 2; j++) {
-        const c = Math.cos(ang * j), s = Math.sin(ang * j);
-        const a = i + j, b = a + len / 2;
-        const tr = re[b]! * c - im[b]! * s;
-        const ti = re[b]! * s + im[b]! * c;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
   }
 }
 
