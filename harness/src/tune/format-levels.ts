@@ -61,3 +61,14 @@ export function formatLevelTable(cols: readonly LevelColumn[], o: { diff?: boole
   const line = (name: string, cells: string[]) => `${name.padEnd(labelW)}  ${cells.map((c, i) => c.padStart(widths[i]!)).join('  ')}`.trimEnd();
   return [line('', heads), ...table.map((t) => line(t.name, t.cells))].join('\n');
 }
+
+/**
+ * ", SNR 5.0 -> 11.2 dB (+6.20)" for a progress line, or "" without a clean reference. A clean
+ * input (its own reference) has no finite input SNR: the output SNR alone is the damage figure.
+ */
+export function snrText(snr: SnrMetrics | null | undefined): string {
+  if (!snr) return '';
+  if (snr.outputSnrDb === null) return snr.inputSnrDb === null ? ', output identical to the clean reference' : '';
+  const gain = snr.improvementDb === null ? '' : ` (${sgn(snr.improvementDb)})`;
+  return `, SNR ${num(snr.inputSnrDb, 1) === '-' ? 'clean' : num(snr.inputSnrDb, 1)} -> ${num(snr.outputSnrDb, 1)} dB${gain}`;
+}

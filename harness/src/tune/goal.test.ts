@@ -4,6 +4,7 @@ import { validateConfig } from '../config/validate-config.ts';
 import { HarnessError } from '../core/errors.ts';
 import type { LevelMetrics } from '../dsp/level-metrics.ts';
 import { DEFAULT_GOAL, evaluateGoal, resolveGoal } from './goal.ts';
+import { snrText } from './format-levels.ts';
 import { rankSettings } from './rank.ts';
 
 function levels(active: number | null, peak: number | null, clipped = 0): LevelMetrics {
@@ -63,6 +64,20 @@ describe('tune goal', () => {
       levels(null, null), // silence
     ].map((m) => ({ verdict: evaluateGoal(DEFAULT_GOAL, m) }));
     expect(rankSettings(pts)).to.deep.equal([3, 2, 1, 4, 0, 5]);
+  });
+
+  it('ranks a small noise-reduction shortfall above a large one when neither setting meets the goal', () => {
+    const goal = resolveGoal({ minSnrGain: 6, level: null });
+    const snr = (imp: number) => ({ inputSnrDb: 5, outputSnrDb: 5 + imp, improvementDb: imp, inputSegSnrDb: null, outputSegSnrDb: null, segImprovementDb: null });
+    const pts = [0, 5.5, 2.9, 8.1].map((imp) => ({ verdict: evaluateGoal(goal, levels(-29, -16), snr(imp)) }));
+    expect(rankSettings(pts)).to.deep.equal([3, 1, 2, 0]);
+  });
+
+  it('prints the SNR of a progress line, and says when the output is the clean input itself', () => {
+    expect(snrText(null)).to.equal('');
+    expect(snrText({ inputSnrDb: 5, outputSnrDb: 11.09, improvementDb: 6.09, inputSegSnrDb: null, outputSegSnrDb: null, segImprovementDb: null })).to.equal(', SNR 5.0 -> 11.1 dB (+6.09)');
+    expect(snrText({ inputSnrDb: null, outputSnrDb: 28.04, improvementDb: null, inputSegSnrDb: null, outputSegSnrDb: null, segImprovementDb: null })).to.equal(', SNR clean -> 28.0 dB');
+    expect(snrText({ inputSnrDb: null, outputSnrDb: null, improvementDb: null, inputSegSnrDb: null, outputSegSnrDb: null, segImprovementDb: null })).to.equal(', output identical to the clean reference');
   });
 
   it('the config file may hold the goal under "tune" (schema-checked)', () => {

@@ -4,7 +4,8 @@
  * Order (first difference decides); silence (no measurable level) ranks after every setting
  * with a level:
  *  1. fewer violated constraints;
- *  2. smaller total shortfall in dB (level outside its tolerance + peak over its limit);
+ *  2. smaller total shortfall in dB (level outside its tolerance + peak over its limit + noise
+ *     reduction under its minimum);
  *  3. fewer clipped samples beyond the allowance;
  *  4. smaller |level error| (closest to the target level);
  *  5. more peak headroom;
@@ -19,7 +20,7 @@ export interface Rankable {
 function key(v: GoalVerdict): number[] {
   const m = v.margins;
   const silent = v.silent;
-  const shortfall = Math.max(0, -(m.level ?? 0)) + Math.max(0, -(m.peak ?? 0));
+  const shortfall = Math.max(0, -(m.level ?? 0)) + Math.max(0, -(m.peak ?? 0)) + Math.max(0, -(m.snrGain ?? 0));
   return [
     silent ? 1 : 0,
     v.violations.length,

@@ -20,6 +20,7 @@ import { newRunId } from '../../runner/run-id.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { LEVEL_METRICS, levelOf, levelUnit, resolveGoal, type LevelMetric, type TuneGoalInput } from '../../tune/goal.ts';
+import { snrText } from '../../tune/format-levels.ts';
 import { readParamsFile } from '../../tune/params-file.ts';
 import { runRepl } from '../../tune/repl.ts';
 import { runSweep } from '../../tune/run-sweep.ts';
@@ -91,11 +92,11 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       .option('level-metric', { choices: LEVEL_METRICS, describe: 'goal level: active = ITU-T P.56 active speech level in dBov (default), rms = RMS in dBFS' })
       .option('max-peak', { type: 'string', describe: 'goal: highest sample peak in dBFS, or "off" (default -1)' })
       .option('max-clipped', { type: 'string', describe: 'goal: most clipped samples (int16 rails or flat tops), or "off" (default 0)' })
-      .option('min-snr-gain', { type: 'string', describe: 'goal: least noise reduction in dB (output SNR - input SNR against the clean reference; needs a case with a reference), or "off" (default off)' })
+      .option('min-snr-gain', { type: 'string', describe: 'goal: least noise reduction in dB (output SNR - input SNR, scale-invariant, against the clean reference; needs a case with a reference), or "off" (default off)' })
       .option('interactive', { alias: 'i', type: 'boolean', default: false, describe: 'open a prompt on the device: set/get parameters, play a case, A/B two settings' })
       .example('$0 tune -t qemu --case speech/clean-en-us-m --param input_gain_db=-12:12:3 --param output_gain_db=-6:6:2', 'grid sweep towards -26 dBov active level')
       .example('$0 tune -t sim --input quiet.wav --param input_gain_db=0:24:1 --target-level -23 --max-peak -3', 'find the gain that brings a recording to -23 dBov')
-      .example('$0 tune -t qemu --case heldout/flite-slt-white-5db --param max_atten_db=0:40:5 --target-level -26 --level-tolerance 3 --min-snr-gain 6', 'the least suppression that reduces noise by 6 dB at the right level')
+      .example('$0 tune -t qemu --case heldout/flite-slt-white-5db --param max_atten_db=0:20:5 --param output_gain_db=0:6:1 --min-snr-gain 6', 'suppression and make-up gain that reduce noise by 6 dB at -26 dBov')
       .example('$0 run --params-file reports/tune-<id>/params.json', 'run the regression with the tuned settings')
       .example('$0 tune -t qemu --interactive', 'prompt: set input_gain_db 6, play speech/clean-en-us-m, ab CASE input_gain_db=0 input_gain_db=6') as unknown as Argv<TuneArgs>,
   handler: runHandler<TuneArgs>(async (args) => {
@@ -153,7 +154,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
           onPoint: (p, done, total) => {
             const lvl = levelOf(p.levels, goal.metric);
             process.stderr.write(
-              `  [${done}/${total}] ${describeSetting(p.setting)}: ${lvl === null ? 'silence' : `${lvl.toFixed(2)} ${unit}`}, peak ${p.levels.peakDbfs?.toFixed(2) ?? '-'} dBFS, clipped ${p.levels.clipped}${p.verdict.pass ? '  ok' : ''}\n`,
+              `  [${done}/${total}] ${describeSetting(p.setting)}: ${lvl === null ? 'silence' : `${lvl.toFixed(2)} ${unit}`}, peak ${p.levels.peakDbfs?.toFixed(2) ?? '-'} dBFS, clipped ${p.levels.clipped}${snrText(p.snr)}${p.verdict.pass ? '  ok' : ''}\n`,
             );
           },
         });
@@ -176,8 +177,9 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
         const m = b.verdict.margins;
         const lvl = levelOf(b.levels, goal.metric);
         process.stderr.write(
-          `best: ${describeSetting(b.setting)} -> ${lvl?.toFixed(2) ?? 'silence'} ${levelUnit(goal.metric)}, peak ${b.levels.peakDbfs?.toFixed(2) ?? '-'} dBFS, clipped ${b.levels.clipped}` +
-            ` (margins: level ${m.level?.toFixed(2) ?? '-'} dB, peak ${m.peak?.toFixed(2) ?? '-'} dB, clipped ${m.clipped ?? '-'})\n`,
+          `best: ${describeSetting(b.setting)} -> ${lvl?.toFixed(2) ?? 'silence'} ${levelUnit(goal.metric)}, peak ${b.levels.peakDbfs?.toFixed(2) ?? '-'} dBFS, clipped ${b.levels.clipped}${snrText(b.snr)}` +
+            ` (margins: level ${m.level?.toFixed(2) ?? '-'} dB, peak ${m.peak?.toFixed(2) ?? '-'} dB, clipped ${m.clipped ?? '-'}` +
+            `${m.snrGain !== undefined ? `, noise reduction ${m.snrGain?.toFixed(2) ?? '-'} dB` : ''})\n`,
         );
         process.stderr.write(report.met ? 'goal met\n' : `goal not met: ${b.verdict.violations.join('; ')}\n`);
         if (report.reproducible === false) process.stderr.write('hil: warning: replaying the best setting measured different levels; the device does not reset its state cleanly\n');
