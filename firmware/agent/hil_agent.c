@@ -588,6 +588,43 @@ static void slot_param(hil_agent_slot_t *slot, uint16_t id, int32_t value)
     slot->len = 6u;
 }
 
+/** The model's stage table if it is usable (1 .. HIL_MAX_STAGES stages and a probe setter). */
+static const hil_model_stages_t *stages_of(const hil_model_t *m)
+{
+    const hil_model_stages_t *sg = m->stages;
+    if (sg == NULL || sg->n == 0u || sg->n > HIL_MAX_STAGES || sg->names == NULL || sg->set_probe == NULL)
+        return NULL;
+    return sg;
+}
+
+/** The stage probe: the counter delta since the end of the previous stage. */
+static void stage_probe(void *ctx, uint8_t stage)
+{
+    hil_agent_t *a = (hil_agent_t *)ctx;
+    const uint64_t now = hil_port_counter();
+    const uint64_t d = now - a->stage_last;
+    if (stage < HIL_MAX_STAGES) a->stage_cnt[stage] = d > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)d;
+    a->stage_last = now;
+}
+
+/** PROFILE: u8 enable; install or remove the stage probe. */
+static void exec_profile(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
+{
+    const hil_model_stages_t *sg = stages_of(a->model);
+    if (len != 1u || a->rx.b[0] > 1u) {
+        slot_error(a, slot, HIL_ERR_BAD_PAYLOAD, "PROFILE payload must be 1 byte, 0 or 1");
+        return;
+    }
+    if (sg == NULL) {
+        slot_error(a, slot, HIL_ERR_UNSUPPORTED, "model declares no stages");
+        return;
+    }
+    a->profiling = a->rx.b[0];
+    sg->set_probe(a->state, a->profiling ? stage_probe : NULL, a);
+    slot->type = HIL_MSG_OK;
+    slot->len = 0;
+}
+
 /** HELLO: the INFO key/value text, keys in PROTOCOL.md 4.1 order. */
 static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
 {
@@ -635,6 +672,16 @@ static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
         t_i64(&t, p->max);
         t_char(&t, ',');
         t_i64(&t, p->def);
+        t_char(&t, '\n');
+    }
+    if (stages_of(m) != NULL) {
+        const hil_model_stages_t *sg = m->stages;
+        uint8_t k;
+        t_str(&t, "stages=");
+        for (k = 0; k < sg->n; k++) {
+            if (k > 0u) t_char(&t, ',');
+            t_str(&t, sg->names[k]);
+        }
         t_char(&t, '\n');
     }
     slot->type = HIL_MSG_INFO;
@@ -713,7 +760,7 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     const hil_model_t *m = a->model;
     const size_t hop = m->hop;
     int16_t *out = slot->payload.s + 4; /* byte offset 8 */
-    uint64_t c0, delta;
+    uint64_t c0, c1, delta;
     hil_model_status_t st;
     size_t i;
     if (len != 2u * hop) {
@@ -733,9 +780,14 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
         for (i = 0; i < hop; i++) a->rx.s[i] = u16_to_i16(get_u16(a->rx.b + 2u * i));
     }
 
+    if (a->profiling) {
+        for (i = 0; i < HIL_MAX_STAGES; i++) a->stage_cnt[i] = 0;
+    }
     c0 = hil_port_counter();
+    a->stage_last = c0;
     st = m->process(a->state, a->rx.s, out);
-    delta = hil_port_counter() - c0;
+    c1 = hil_port_counter();
+    delta = c1 - c0;
 
     if (st != HIL_MODEL_OK) {
         slot_error(a, slot, HIL_ERR_MODEL, "model failed to process the frame");
@@ -743,7 +795,9 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     }
     a->stats.frames++;
     put_u32(slot->payload.b, (uint32_t)(delta & 0xFFFFFFFFu));
-    put_u32(slot->payload.b + 4, delta > 0xFFFFFFFFu ? 1u : 0u);
+    put_u32(slot->payload.b + 4,
+            (delta > 0xFFFFFFFFu ? HIL_RESULT_COUNT_OVERFLOW : 0u) |
+                (a->profiling ? HIL_RESULT_STAGES | ((uint32_t)a->model->stages->n << 8) : 0u));
     /* int16 -> little-endian bytes, in place (nothing to do on a little-endian target) */
     if (!little_endian()) {
         for (i = 0; i < hop; i++) {
@@ -753,6 +807,16 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     }
     slot->type = HIL_MSG_RESULT;
     slot->len = (uint16_t)(8u + 2u * hop);
+    if (a->profiling) {
+        /* the tail after the last probe (the model's return) belongs to the last stage, so the
+         * stage counts add up to `cycles` exactly */
+        const uint8_t n = a->model->stages->n;
+        uint8_t *p = slot->payload.b + slot->len;
+        const uint64_t tail = c1 - a->stage_last + a->stage_cnt[n - 1u];
+        a->stage_cnt[n - 1u] = tail > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)tail;
+        for (i = 0; i < n; i++) put_u32(p + 4u * i, a->stage_cnt[i]);
+        slot->len = (uint16_t)(slot->len + 4u * n);
+    }
 }
 
 /** Execute request (type, seq, tx, payload in a->rx) and record its response in the history. */
@@ -761,7 +825,11 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
     hil_agent_slot_t *slot = &a->hist[a->hist_next];
     slot->valid = 0;
     switch (h->type) {
-    case HIL_MSG_HELLO: /* payload ignored (forward compatible) */
+    case HIL_MSG_HELLO: /* payload ignored (forward compatible); a new session starts unprofiled */
+        if (a->profiling) {
+            a->profiling = 0;
+            a->model->stages->set_probe(a->state, NULL, NULL);
+        }
         exec_info(a, slot);
         break;
     case HIL_MSG_RESET:
@@ -779,6 +847,9 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
         break;
     case HIL_MSG_PROCESS:
         exec_process(a, slot, h->len);
+        break;
+    case HIL_MSG_PROFILE:
+        exec_profile(a, slot, h->len);
         break;
     case HIL_MSG_STATS:
         if (h->len != 0u) {

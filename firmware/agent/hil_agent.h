@@ -40,6 +40,7 @@
 enum {
     HIL_MSG_HELLO = 0x01, HIL_MSG_RESET = 0x02, HIL_MSG_SET_PARAM = 0x03,
     HIL_MSG_GET_PARAM = 0x04, HIL_MSG_PROCESS = 0x05, HIL_MSG_STATS = 0x06,
+    HIL_MSG_PROFILE = 0x07,
     HIL_MSG_INFO = 0x81, HIL_MSG_OK = 0x82, HIL_MSG_PARAM = 0x83, HIL_MSG_RESULT = 0x85,
     HIL_MSG_STATS_REPLY = 0x86, HIL_MSG_BOOT = 0xC0, HIL_MSG_FAULT = 0xC1,
     HIL_MSG_NAK = 0xE0, HIL_MSG_ERROR = 0xE1
@@ -51,7 +52,12 @@ enum { HIL_NAK_CRC = 1, HIL_NAK_GAP = 2, HIL_NAK_TOO_LONG = 3, HIL_NAK_BAD_VERSI
 
 /** ERROR codes. */
 enum { HIL_ERR_UNKNOWN_TYPE = 1, HIL_ERR_BAD_PAYLOAD = 2, HIL_ERR_BAD_PARAM = 3,
-       HIL_ERR_PARAM_RANGE = 4, HIL_ERR_MODEL = 5 };
+       HIL_ERR_PARAM_RANGE = 4, HIL_ERR_MODEL = 5,
+       HIL_ERR_UNSUPPORTED = 6 };
+
+/** RESULT.flags bits; with HIL_RESULT_STAGES, bits 8..15 hold the number of stage counts that
+ *  follow the samples. */
+enum { HIL_RESULT_COUNT_OVERFLOW = 1u, HIL_RESULT_STAGES = 2u };
 
 /** Decoded frame header. */
 typedef struct {

@@ -23,7 +23,8 @@
     (2u + 4u * ((HIL_HEADER_SIZE + HIL_AGENT_MAX_PAYLOAD + HIL_CRC_SIZE + 2u) / 3u))
 
 /** Largest RESULT payload: u32 cycles, u32 flags, max hop samples. */
-#define HIL_AGENT_RESULT_MAX (8u + 2u * HIL_AGENT_MAX_HOP)
+/* cycles, flags, samples, then (profiling) n x u32 stage counts, n in flags bits 8..15 */
+#define HIL_AGENT_RESULT_MAX (8u + 2u * HIL_AGENT_MAX_HOP + 4u * HIL_MAX_STAGES)
 
 /** Bytes of one history slot: the larger of a RESULT and a text response. */
 #define HIL_AGENT_SLOT_SIZE \
@@ -77,6 +78,9 @@ struct hil_agent {
     } rx;                   /**< decoded request payload; PROCESS input samples in place */
     hil_agent_slot_t hist[HIL_AGENT_HISTORY];
     char tx[HIL_AGENT_TX_LINE]; /**< the response line being sent (one hil_port_write) */
+    uint8_t profiling;      /**< PROFILE 1: stage probe installed, RESULT carries stage counts */
+    uint64_t stage_last;    /**< counter at the end of the previous stage */
+    uint32_t stage_cnt[HIL_MAX_STAGES]; /**< this frame's counter delta per stage */
 };
 
 #endif /* HIL_AGENT_PRIVATE_H */

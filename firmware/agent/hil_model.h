@@ -5,6 +5,9 @@
  * A model is a constant descriptor (hil_model_t) plus a caller-owned state block. The agent never
  * allocates: the board (or test) owns the state storage and passes it in. Every function works on
  * one frame of exactly `hop` mono int16 samples.
+ *
+ * Fields are only ever added at the end of hil_model_t (a field left out of an initialiser is
+ * NULL/0, which always means "not supported"): prefer designated initialisers.
  */
 #ifndef HIL_MODEL_H
 #define HIL_MODEL_H
@@ -30,6 +33,27 @@ typedef struct {
     int32_t def;        /**< raw default, applied by init */
 } hil_param_desc_t;
 
+/** Largest number of stages a model may declare (PROTOCOL.md 4.4). */
+#define HIL_MAX_STAGES 16u
+
+/**
+ * Stage probe: the model calls it at the end of stage `stage` (0 .. n-1, in order, once per frame
+ * each) with the context it was given. The agent reads its counter there, so the counts of the
+ * stages add up to the frame's count. Called only while a probe is installed.
+ */
+typedef void (*hil_stage_probe_t)(void *ctx, uint8_t stage);
+
+/**
+ * Optional named stages of a model's frame, for per-stage profiles (PROTOCOL.md 4.4). A model
+ * without stages leaves hil_model_t.stages NULL and is profiled as a whole.
+ */
+typedef struct {
+    uint8_t n;                 /**< number of stages, 1 .. HIL_MAX_STAGES */
+    const char *const *names;  /**< n names, [a-z0-9_]+, in frame order */
+    /** Install (probe != NULL) or remove (probe == NULL) the probe; kept across reset. */
+    void (*set_probe)(void *state, hil_stage_probe_t probe, void *ctx);
+} hil_model_stages_t;
+
 /** Constant description of a model and its entry points. */
 typedef struct {
     const char *id;           /**< short model id, e.g. "gain", "model-s" */
@@ -53,6 +77,8 @@ typedef struct {
     hil_model_status_t (*set_param)(void *state, uint16_t id, int32_t value);
     /** Read parameter `id` into *value. */
     hil_model_status_t (*get_param)(const void *state, uint16_t id, int32_t *value);
+    /** Named stages for profiling, or NULL. */
+    const hil_model_stages_t *stages;
 } hil_model_t;
 
 #endif /* HIL_MODEL_H */

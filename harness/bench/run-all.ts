@@ -7,7 +7,8 @@
  *
  * Benchmarks: link-efficiency (computed), link-throughput (paced link, windows x baud rates),
  * host-cost (harness CPU at real-time rate), qemu-overhead (harness vs QEMU alone), jobs-scaling
- * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds).
+ * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds), stage-overhead (per-stage profiling's
+ * instructions on QEMU).
  * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget, 2 overhead repeats,
  * one scaling run of 2 rounds per job count); `--target` picks the scaling bench's target
  * (default qemu). A full run takes about 6 minutes.
@@ -22,6 +23,7 @@ import { runJobsScaling } from './jobs-scaling.ts';
 import { runLinkEfficiency } from './link-efficiency.ts';
 import { runLinkThroughput } from './link-throughput.ts';
 import { runQemuOverhead } from './qemu-overhead.ts';
+import { runStageOverhead } from './stage-overhead.ts';
 
 const flags = parseFlags(process.argv.slice(2));
 const quick = flags.get('quick') === true;
@@ -32,6 +34,7 @@ const plan: Array<[string, () => Promise<BenchOutcome>]> = [
   ['link-throughput', () => runLinkThroughput(quick ? ['--budget-s', '2'] : [])],
   ['host-cost', () => runHostCost(quick ? ['--budget-s', '8'] : [])],
   ['qemu-overhead', () => runQemuOverhead(quick ? ['--repeats', '2'] : [])],
+  ['stage-overhead', () => runStageOverhead([])],
   ['jobs-scaling', () => runJobsScaling(['--target', target, ...(quick ? ['--repeats', '1', '--rounds', '2'] : [])])],
 ];
 

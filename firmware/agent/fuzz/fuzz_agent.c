@@ -42,7 +42,11 @@
 typedef struct {
     int32_t acc;
     int32_t p[2];
+    hil_stage_probe_t probe; /* two stages, so PROFILE and profiled RESULTs are fuzzed too */
+    void *probe_ctx;
 } tiny_state_t;
+
+static const char *const tiny_stage_names[2] = {"xor", "acc"};
 
 static const hil_param_desc_t tiny_params[2] = {
     {"p0", "x", 0u, -100, 100, 0},
@@ -53,6 +57,8 @@ static void tiny_init(void *state)
 {
     tiny_state_t *s = (tiny_state_t *)state;
     s->acc = 0;
+    s->probe = NULL;
+    s->probe_ctx = NULL;
     s->p[0] = tiny_params[0].def;
     s->p[1] = tiny_params[1].def;
 }
@@ -67,6 +73,7 @@ static hil_model_status_t tiny_process(void *state, const int16_t *in, int16_t *
     tiny_state_t *s = (tiny_state_t *)state;
     unsigned i;
     for (i = 0; i < TINY_HOP; i++) out[i] = (int16_t)(in[i] ^ (int16_t)(s->acc & 0x7FFF));
+    if (s->probe != NULL) s->probe(s->probe_ctx, 0u);
     s->acc = (int32_t)(((uint32_t)s->acc + (uint32_t)(int32_t)in[0] + (uint32_t)s->p[0]) & 0xFFFFu);
     return HIL_MODEL_OK;
 }
@@ -85,10 +92,18 @@ static hil_model_status_t tiny_get(const void *state, uint16_t id, int32_t *valu
     return HIL_MODEL_OK;
 }
 
+static void tiny_set_probe(void *state, hil_stage_probe_t probe, void *ctx)
+{
+    ((tiny_state_t *)state)->probe = probe;
+    ((tiny_state_t *)state)->probe_ctx = ctx;
+}
+
+static const hil_model_stages_t tiny_stages = {2u, tiny_stage_names, tiny_set_probe};
+
 static const hil_model_t fuzz_base_model = {
     "tiny", "1", "fuzz model", 0x12345678u, 8000u, TINY_HOP, 1u,
     sizeof(tiny_state_t), 2u, tiny_params, tiny_init, tiny_reset, tiny_process, tiny_set,
-    tiny_get,
+    tiny_get, &tiny_stages,
 };
 #else
 #include "hil_model_gain.h"

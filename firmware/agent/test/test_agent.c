@@ -739,6 +739,98 @@ static void test_bytewise(void)
     CHECK(model_calls == 10u);
 }
 
+
+/* ---- stages: PROFILE and profiled RESULTs -------------------------------------------------- */
+
+static hil_stage_probe_t staged_probe;
+static void *staged_ctx;
+static void staged_set_probe(void *st, hil_stage_probe_t probe, void *ctx)
+{
+    (void)st;
+    staged_probe = probe;
+    staged_ctx = ctx;
+}
+
+/** The gain model in three stages: two probes before it, the last stage closed by the agent. */
+static hil_model_status_t staged_process(void *st, const int16_t *in, int16_t *out)
+{
+    if (staged_probe != NULL) staged_probe(staged_ctx, 0u);
+    if (staged_probe != NULL) staged_probe(staged_ctx, 1u);
+    return counting_process(st, in, out);
+}
+
+static const char *const staged_names[3] = {"pre", "mid", "gain"};
+static const hil_model_stages_t staged_stages = {3u, staged_names, staged_set_probe};
+
+static void test_profile(void)
+{
+    const msg_t *m;
+    uint8_t p[2] = {1, 0};
+    /* a model without stages refuses PROFILE and says so in INFO by leaving "stages" out */
+    fresh_agent();
+    send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
+    m = one(HIL_MSG_INFO, 0, 0);
+    if (m != NULL) {
+        static char text0[HIL_PAYLOAD_HARD_LIMIT + 1u];
+        memcpy(text0, m->payload, m->h.len);
+        text0[m->h.len] = '\0';
+        CHECKM(strstr(text0, "stages=") == NULL, "no stages key without stages");
+    }
+    send_req(HIL_MSG_PROFILE, 1, 1, p, 1);
+    expect_error(1, 1, HIL_ERR_UNSUPPORTED);
+
+    fresh_agent();
+    test_model.process = staged_process;
+    test_model.stages = &staged_stages;
+    staged_probe = NULL;
+    fake_port_step = 1000; /* each counter read advances 1000 */
+    send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
+    m = one(HIL_MSG_INFO, 0, 0);
+    if (m != NULL) {
+        static char text[HIL_PAYLOAD_HARD_LIMIT + 1u];
+        memcpy(text, m->payload, m->h.len);
+        text[m->h.len] = '\0';
+        CHECKM(strstr(text, "\nstages=pre,mid,gain\n") != NULL, "INFO stages");
+    }
+    send_req(HIL_MSG_PROFILE, 1, 1, p, 0);
+    expect_error(1, 1, HIL_ERR_BAD_PAYLOAD);
+    p[0] = 2;
+    send_req(HIL_MSG_PROFILE, 2, 2, p, 1);
+    expect_error(2, 2, HIL_ERR_BAD_PAYLOAD);
+    send_req(HIL_MSG_PROFILE, 3, 3, p, 2);
+    expect_error(3, 3, HIL_ERR_BAD_PAYLOAD);
+    CHECK(staged_probe == NULL);
+    p[0] = 1;
+    send_req(HIL_MSG_PROFILE, 4, 4, p, 1);
+    one(HIL_MSG_OK, 4, 4);
+    CHECK(staged_probe != NULL);
+    send_process(5, 5, 5);
+    m = one(HIL_MSG_RESULT, 5, 5);
+    if (m != NULL && CHECKM(m->h.len == 8u + 320u + 12u, "profiled RESULT length")) {
+        /* counter reads: c0, probe 0, probe 1, c1: stages 1000, 1000 and the tail 1000 */
+        CHECK(rd32(m->payload) == 3000u);
+        CHECK(rd32(m->payload + 4) == (HIL_RESULT_STAGES | (3u << 8)));
+        CHECK(rd32(m->payload + 328) == 1000u && rd32(m->payload + 332) == 1000u && rd32(m->payload + 336) == 1000u);
+    }
+    p[0] = 0;
+    send_req(HIL_MSG_PROFILE, 6, 6, p, 1);
+    one(HIL_MSG_OK, 6, 6);
+    CHECK(staged_probe == NULL);
+    send_process(7, 7, 7);
+    m = one(HIL_MSG_RESULT, 7, 7);
+    if (m != NULL) CHECK(m->h.len == 328u && rd32(m->payload + 4) == 0u);
+    /* a new handshake starts unprofiled */
+    p[0] = 1;
+    send_req(HIL_MSG_PROFILE, 8, 8, p, 1);
+    one(HIL_MSG_OK, 8, 8);
+    send_req(HIL_MSG_HELLO, 9, 9, NULL, 0);
+    one(HIL_MSG_INFO, 9, 9);
+    CHECK(staged_probe == NULL);
+    send_process(10, 10, 10);
+    m = one(HIL_MSG_RESULT, 10, 10);
+    if (m != NULL) CHECK(m->h.len == 328u);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -759,5 +851,6 @@ int main(int argc, char **argv)
     test_wrap();
     test_hello_resync();
     test_bytewise();
+    test_profile();
     return hil_check_summary();
 }

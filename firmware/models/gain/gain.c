@@ -78,4 +78,5 @@ const hil_model_t hil_model_gain = {
     gain_process,
     gain_set_param,
     gain_get_param,
+    NULL,                                  /* stages: profiled as a whole */
 };

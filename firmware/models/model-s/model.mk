@@ -59,9 +59,12 @@ model-s-cm4-size: $(MODEL_SRCS_model-s) $(MODEL_HDRS_model-s) $(Q_HDRS)
 	arm-none-eabi-size -t $(BUILD)/cm4/model-s/*.o
 
 # QEMU image of the portable oracle path (MS_USE_DSP=0), built by the qemu board fragment:
-# $(BUILD)/qemu/hil-qemu-model-s-ref-semihost.elf (the DSP path is the reference image).
-QB_VARIANTS_model-s := ref
+# $(BUILD)/qemu/hil-qemu-model-s-ref-semihost.elf (the DSP path is the reference image), and
+# $(BUILD)/qemu/hil-qemu-model-s-nostages-semihost.elf (no stage probes, for the overhead bench).
+QB_VARIANTS_model-s := ref nostages
 QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
+# without the stage probe calls (MS_STAGES=0): the cost of stages when profiling is off
+QB_VARIANT_DEFS_model-s_nostages := -DMS_STAGES=0
 
 # QEMU batch image (harness/bench/qemu-overhead.ts): model S on the qemu-mps2-an386 board start-up
 # with no agent and no link traffic; it reads its input from PSRAM (see tools/ms_qemu_batch.c).

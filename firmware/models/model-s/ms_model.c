@@ -157,6 +157,27 @@ ms_status_t ms_set_path(ms_state_t *st, ms_path_t path)
     return MS_OK;
 }
 
+#if MS_STAGES
+/** End of stage k: tell the installed probe (the agent reads its counter there). */
+#define MS_STAGE_END(st, k) \
+    do { \
+        if ((st)->probe != NULL) (st)->probe((st)->probe_ctx, (uint8_t)(k)); \
+    } while (0)
+#else
+#define MS_STAGE_END(st, k) ((void)0)
+#endif
+
+const char *const ms_stage_names[MS_N_STAGES] = {
+    "input", "window", "fft", "bands", "features", "dense1",
+    "gru1", "gru2", "dense2", "gains", "ifft", "synthesis",
+};
+
+void ms_set_probe(ms_state_t *st, hil_stage_probe_t probe, void *ctx)
+{
+    st->probe = probe;
+    st->probe_ctx = probe != NULL ? ctx : NULL;
+}
+
 const int32_t *ms_band_gains(const ms_state_t *st)
 {
     return st->gain_q15;
@@ -195,7 +216,9 @@ static unsigned analyse(ms_state_t *st, uint64_t energy_q8[MS_NB])
         st->fft[n] = (int32_t)hil_rshr64(p * ((int64_t)1 << s), 10u);
     }
     for (; n < MS_NFFT; n++) st->fft[n] = 0;
+    MS_STAGE_END(st, MS_STAGE_WINDOW);
     ms_rfft512(st->fft, st->spec);
+    MS_STAGE_END(st, MS_STAGE_FFT);
 
     /* |X| < 2^28.33: P'[k] = round(|X|^2 / 2^10) < 2^47.7; sum_k P'[k] < 2^47.4 (Parseval:
      * sum over all 512 bins = 512 sum x^2 < 2^57.3), so the Q15-weighted band sums stay below
@@ -219,6 +242,7 @@ static unsigned analyse(ms_state_t *st, uint64_t energy_q8[MS_NB])
         esum[MS_NB - 1u] += 32768 * hil_rshr64((int64_t)re * re, 10u);
     }
     for (b = 0u; b < MS_NB; b++) energy_q8[b] = (uint64_t)hil_rshr64(esum[b], 7u + 2u * s);
+    MS_STAGE_END(st, MS_STAGE_BANDS);
     return s;
 }
 
@@ -262,6 +286,7 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
     /* 1. input */
     memmove(st->in_buf, st->in_buf + MS_HOP, MS_HOP * sizeof st->in_buf[0]);
     for (n = 0u; n < MS_HOP; n++) st->in_buf[MS_HOP + n] = hil_apply_gain_q15(in[n], st->g_in_q15);
+    MS_STAGE_END(st, MS_STAGE_INPUT);
 
     /* 2-4. analysis */
     s = analyse(st, energy_q8);
@@ -271,21 +296,28 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
         const int32_t l = log2_q10(energy_q8[b] + 256u) - 8 * 1024;
         st->feat[b] = hil_sat16(l - 24576);
     }
+    MS_STAGE_END(st, MS_STAGE_FEATURES);
 
     /* 6. network */
     ms_dense_q12(&ms_dense1, st->feat, st->pre, st->path);
     for (n = 0u; n < MS_D1; n++) st->a1[n] = ms_tanh_q12(st->pre[n]);
+    MS_STAGE_END(st, MS_STAGE_DENSE1);
     ms_gru_step(&ms_gru1, st->a1, st->h1, st->gx, st->gh, st->path);
+    MS_STAGE_END(st, MS_STAGE_GRU1);
     ms_gru_step(&ms_gru2, st->h1, st->h2, st->gx, st->gh, st->path);
+    MS_STAGE_END(st, MS_STAGE_GRU2);
     ms_dense_q12(&ms_dense2, st->h2, st->pre, st->path);
     for (b = 0u; b < MS_NB; b++) {
         const int32_t g = ms_sigmoid_q12(st->pre[b]);
         st->gain_q15[b] = g > st->floor_q15 ? g : st->floor_q15;
     }
+    MS_STAGE_END(st, MS_STAGE_DENSE2);
 
     /* 7-8. gains, synthesis, overlap-add */
     apply_gains(st);
+    MS_STAGE_END(st, MS_STAGE_GAINS);
     ms_irfft512(st->spec, st->fft);
+    MS_STAGE_END(st, MS_STAGE_IFFT);
     for (n = 0u; n < MS_WIN; n++) {
         /* y * 2^(5+s) * w Q15 -> Q8: shift 12 + s (saturation only guards pathological peaks) */
         const int32_t c = hil_sat32(hil_rshr64((int64_t)st->fft[n] * ms_window_q15[n], 12u + s));
@@ -302,6 +334,7 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
             st->ola_q8[n - MS_HOP] = c;
         }
     }
+    MS_STAGE_END(st, MS_STAGE_SYNTHESIS);
     return MS_OK;
 }
 
@@ -321,6 +354,14 @@ static hil_model_status_t glue_get(const void *state, uint16_t id, int32_t *valu
 {
     return (hil_model_status_t)ms_get_param((const ms_state_t *)state, id, value);
 }
+#if MS_STAGES
+static void glue_set_probe(void *state, hil_stage_probe_t probe, void *ctx)
+{
+    ms_set_probe((ms_state_t *)state, probe, ctx);
+}
+
+static const hil_model_stages_t ms_stages = { (uint8_t)MS_N_STAGES, ms_stage_names, glue_set_probe };
+#endif
 
 const hil_model_t ms_model = {
     "model-s",
@@ -338,4 +379,9 @@ const hil_model_t ms_model = {
     glue_process,
     glue_set,
     glue_get,
+#if MS_STAGES
+    &ms_stages,
+#else
+    NULL,
+#endif
 };

@@ -39,6 +39,28 @@ enum {
     MS_N_PARAMS = 5
 };
 
+/** Stages of a frame, in order (ms_stage_names, PROTOCOL.md 4.4). MS_STAGES=0 compiles the
+ *  probe calls out entirely; with MS_STAGES=1 (default) an uninstalled probe costs one load and
+ *  branch per stage. */
+#ifndef MS_STAGES
+#define MS_STAGES 1
+#endif
+enum {
+    MS_STAGE_INPUT = 0,  /**< input gain into the history */
+    MS_STAGE_WINDOW,     /**< block exponent, analysis window */
+    MS_STAGE_FFT,        /**< forward 512-point real FFT */
+    MS_STAGE_BANDS,      /**< band energies */
+    MS_STAGE_FEATURES,   /**< log2 features */
+    MS_STAGE_DENSE1,     /**< dense 20->32 + tanh */
+    MS_STAGE_GRU1,       /**< GRU 32->48 */
+    MS_STAGE_GRU2,       /**< GRU 48->48 */
+    MS_STAGE_DENSE2,     /**< dense 48->20 + sigmoid + floor: band gains */
+    MS_STAGE_GAINS,      /**< per-bin gains applied to the spectrum */
+    MS_STAGE_IFFT,       /**< inverse FFT */
+    MS_STAGE_SYNTHESIS,  /**< synthesis window, overlap-add, output gain, limiter */
+    MS_N_STAGES
+};
+
 /** Bytes reserved for the model state (>= sizeof(ms_state_t), multiple of 8). */
 #define MS_STATE_BYTES 7168u
 
@@ -65,10 +87,19 @@ typedef struct {
     int16_t feat[MS_NB];        /**< features, Q15 */
     int16_t a1[MS_D1];          /**< dense 1 output, Q15 */
     int32_t gain_q15[MS_NB];    /**< band gains after the floor (<= 32768) */
+    /* profiling */
+    hil_stage_probe_t probe;    /**< called at the end of each stage, or NULL */
+    void *probe_ctx;
 } ms_state_t;
 
 /** The parameter table (names, units, ranges, defaults). */
 extern const hil_param_desc_t ms_params[MS_N_PARAMS];
+
+/** The stage names, MS_N_STAGES of them, in order. */
+extern const char *const ms_stage_names[MS_N_STAGES];
+
+/** Install (probe != NULL) or remove the stage probe; ms_reset keeps it, ms_init removes it. */
+void ms_set_probe(ms_state_t *st, hil_stage_probe_t probe, void *ctx);
 
 /** The hil_model_t descriptor of model S (id "model-s"). */
 extern const hil_model_t ms_model;

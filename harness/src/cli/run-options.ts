@@ -22,6 +22,7 @@ export interface RunArgs extends FaultArgs {
   'params-file'?: string;
   baseline?: string;
   'baseline-threshold'?: number;
+  profile?: boolean;
   clock?: number;
   cpi?: number;
   'required-margin'?: number;
@@ -47,6 +48,7 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('params-file', { type: 'string', describe: 'parameter file (params.json written by hil tune) applied to every case; --param and case params override it' })
     .option('baseline', { type: 'string', describe: 'earlier report.json to compare per-case cycles with' })
     .option('baseline-threshold', { type: 'number', describe: 'relative cycle increase flagged as a regression (default 0.05)' })
+    .option('profile', { type: 'boolean', describe: 'per-stage counts of every frame, for models that declare stages: median, p99, max and share per stage in the reports (adds the probe\'s own instructions to each frame)' })
     .option('clock', { type: 'number', describe: 'core clock in Hz for the real-time budget (overrides the profile)' })
     .option('cpi', { type: 'number', describe: 'cycles per instruction for emulator estimates (overrides the profile)' })
     .option('required-margin', { type: 'number', describe: 'required real-time margin as a fraction, e.g. 0.1' })

@@ -3,6 +3,7 @@
  * this and nothing else; every number in it traces to a measurement (target, firmware build id,
  * counter source). Closed unions for every status.
  */
+import type { StageProfile } from '../perf/stage-profile.ts';
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
 import type { BoardRecord } from './board-record.ts';
 import type { DeploymentLossRecord } from '../dsp/model-s/deployment-loss.ts';
@@ -65,6 +66,8 @@ export interface CaseResult {
   readonly earlierAttempts?: readonly AttemptError[];
   /** Enhancement and float-model figures (measured cases only; runner/case-quality.ts). */
   readonly quality?: CaseQuality;
+  /** Per-stage profile (`hil run --profile` on a model that declares stages; perf/stage-profile.ts). */
+  readonly profile?: StageProfile;
 }
 
 export interface CaseQuality {
@@ -85,6 +88,17 @@ export interface BaselineComparison {
   readonly medianChange: number;
   readonly maxChange: number;
   readonly regression: boolean;
+  /** Both runs profiled with the same stages: per stage median before/after and its change. */
+  readonly stages?: readonly StageChange[];
+  /** The stages whose median grew by more than the threshold, e.g. "gru2 +12.0 %". */
+  readonly stageRegressions?: readonly string[];
+}
+
+export interface StageChange {
+  readonly name: string;
+  readonly medianBefore: number;
+  readonly medianAfter: number;
+  readonly change: number;
 }
 
 /** Real-time feasibility of a serial link (harness/src/perf/realtime-feasibility.ts). */

@@ -4,6 +4,7 @@ import { CANONICAL_FRAMES } from './canonical-frames.ts';
 import { formatDeviceInfo, parseDeviceInfo, parseParamDesc, type DeviceInfo } from './device-info.ts';
 import { describeNotice, parseBoot, parseDeviceStats, parseFault } from './device-reports.ts';
 import { formatKeyValues, type KeyValues } from './payloads.ts';
+import { FakeDevice } from '../session/fake-device.ts';
 
 const FULL: KeyValues = [
   ['proto', '1'],
@@ -99,6 +100,16 @@ describe('parseDeviceInfo', () => {
     const info = CANONICAL_FRAMES.find((f) => f.name === 'info')!;
     expect(handshakeError([...(new Map([['x', 'y']]))] as KeyValues).context.key).to.equal('proto');
     expect(() => parseDeviceInfo(info.payload)).to.throw(HarnessError, /"fw_version"/);
+  });
+
+  it('parses INFO stages, and names a bad, repeated or excess stage', () => {
+    const base = formatDeviceInfo(new FakeDevice().info).toString();
+    const withStages = (v: string) => Buffer.from(`${base}stages=${v}\n`);
+    expect(parseDeviceInfo(withStages('input,fft,gru1')).stages).to.deep.equal(['input', 'fft', 'gru1']);
+    expect(parseDeviceInfo(Buffer.from(base)).stages).to.equal(undefined);
+    expect(() => parseDeviceInfo(withStages('input,GRU 1'), { target: 't' })).to.throw(HarnessError, /t: INFO stages="input,GRU 1" has a bad stage name "GRU 1" \(expected \[a-z0-9_\]\+\)/);
+    expect(() => parseDeviceInfo(withStages('a,b,a'))).to.throw(HarnessError, /repeats the stage a/);
+    expect(() => parseDeviceInfo(withStages(Array.from({ length: 17 }, (_, i) => `s${i}`).join(',')))).to.throw(HarnessError, /declares 17 stages \(at most 16\)/);
   });
 
   it('parses a lone param line with an empty unit', () => {

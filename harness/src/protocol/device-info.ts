@@ -43,6 +43,8 @@ export interface DeviceInfo {
   readonly history: number;
   readonly maxPayload: number;
   readonly params: readonly ParamDesc[];
+  /** Named stages of the model's frame (INFO `stages`), in order; absent: not profiled by stage. */
+  readonly stages?: readonly string[];
 }
 
 type Ctx = { readonly target?: string };
@@ -131,7 +133,25 @@ export function parseDeviceInfo(payload: Uint8Array | KeyValues, ctx: Ctx = {}):
     ids.add(p.id);
     names.add(p.name);
   }
-  return { proto, ...ident, ...audio, counter: counter as CounterKind, ...link, params };
+  const stagesText = single.get('stages');
+  const stages = stagesText === undefined ? undefined : parseStages(stagesText, ctx);
+  return { proto, ...ident, ...audio, counter: counter as CounterKind, ...link, params, ...(stages ? { stages } : {}) };
+}
+
+/** Largest number of stages a device may declare (PROTOCOL.md 4.4). */
+export const MAX_STAGES = 16;
+
+/** INFO `stages`: 1 .. 16 distinct names [a-z0-9_]+, comma separated. */
+function parseStages(text: string, ctx: Ctx): string[] {
+  const names = text.split(',');
+  if (names.length > MAX_STAGES) throw bad(ctx, 'stages', text, `declares ${names.length} stages (at most ${MAX_STAGES})`);
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (!/^[a-z0-9_]+$/.test(n)) throw bad(ctx, 'stages', text, `has a bad stage name ${JSON.stringify(n)} (expected [a-z0-9_]+)`);
+    if (seen.has(n)) throw bad(ctx, 'stages', text, `repeats the stage ${n}`);
+    seen.add(n);
+  }
+  return names;
 }
 
 function bad(ctx: Ctx, key: string, value: string, why: string): HarnessError {
@@ -183,6 +203,7 @@ export function formatDeviceInfo(info: DeviceInfo): Uint8Array {
     ['max_payload', String(info.maxPayload)],
   ];
   for (const p of info.params) kv.push(['param', [p.id, p.name, p.unit, p.fracBits, p.min, p.max, p.def].join(',')]);
+  if (info.stages && info.stages.length > 0) kv.push(['stages', info.stages.join(',')]);
   return formatKeyValues(kv);
 }
 

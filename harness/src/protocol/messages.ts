@@ -14,6 +14,7 @@ export const MsgType = {
   GET_PARAM: 0x04,
   PROCESS: 0x05,
   STATS: 0x06,
+  PROFILE: 0x07,
   INFO: 0x81,
   OK: 0x82,
   PARAM: 0x83,
@@ -36,8 +37,12 @@ export const DeviceErrorCode = {
   BAD_PARAM: 3,
   PARAM_RANGE: 4,
   MODEL: 5,
+  UNSUPPORTED: 6,
 } as const;
 export type DeviceErrorName = keyof typeof DeviceErrorCode;
+
+/** RESULT.flags: bit 0 count overflow; bit 1 stage counts follow the samples, their number in bits 8..15. */
+export const ResultFlag = { COUNT_OVERFLOW: 1, STAGES: 2 } as const;
 
 function reverse<T extends Record<string, number>>(o: T): Map<number, keyof T> {
   return new Map(Object.entries(o).map(([k, v]) => [v, k as keyof T]));

@@ -58,8 +58,12 @@ describe('protocol payload properties (seeded)', () => {
       const value = (rng.int(0x10000) << 16) | rng.int(0x10000);
       expect(unpackParam(packParam(id, value))).to.deep.equal({ id, value });
       const samples = new Int16Array(rng.int(300)).map(() => rng.int(0x10000) - 0x8000);
-      const r = unpackResult(packResult({ cycles: rng.int(0x10000) * 0x10000 + rng.int(0x10000), flags: rng.int(0x10000), samples }));
+      const flags = rng.int(0x10000) & ~0xff02; // bit 1 and bits 8..15 describe the stage counts
+      const stages = rng.int(2) ? Uint32Array.from({ length: 1 + rng.int(16) }, () => rng.int(0x10000) * 0x10000 + rng.int(0x10000)) : undefined;
+      const r = unpackResult(packResult({ cycles: rng.int(0x10000) * 0x10000 + rng.int(0x10000), flags, samples, ...(stages ? { stages } : {}) }));
       expect(Array.from(r.samples)).to.deep.equal(Array.from(samples));
+      expect(r.flags & ~0xff02).to.equal(flags);
+      expect(r.stages && Array.from(r.stages)).to.deep.equal(stages && Array.from(stages));
       expect(packSamples(samples).length).to.equal(2 * samples.length);
       const expected = rng.int(0x10000);
       const reason = 1 + rng.int(5);
@@ -87,9 +91,16 @@ describe('protocol payload properties (seeded)', () => {
     expect(Array.from(new Int16Array(Uint8Array.from(padded).buffer))).to.deep.equal([...Array.from(samples.subarray(0, 100)), ...new Array(60).fill(0)]);
   });
 
-  it('INFO round-trips through formatDeviceInfo / parseDeviceInfo', () => {
+  it('INFO round-trips through formatDeviceInfo / parseDeviceInfo, with and without stages', () => {
     const info = new FakeDevice().info;
     expect(parseDeviceInfo(formatDeviceInfo(info))).to.deep.equal(info);
+    const staged = { ...info, stages: ['input', 'fft', 'gru1'] };
+    expect(parseDeviceInfo(formatDeviceInfo(staged))).to.deep.equal(staged);
+  });
+
+  it('a RESULT whose flags announce more stage counts than it carries is a protocol error naming them', () => {
+    const packed = Buffer.from(packResult({ cycles: 1, flags: 0, samples: new Int16Array(3), stages: Uint32Array.of(1, 2) }));
+    expect(() => unpackResult(packed.subarray(0, 12))).to.throw(HarnessError, /not 8 \+ 2\*n \+ 4\*2 \(stage counts\)/);
   });
 
   it('arbitrary payloads never throw anything but protocol errors', () => {

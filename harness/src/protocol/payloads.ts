@@ -8,6 +8,8 @@ export interface ResultPayload {
   readonly cycles: number;
   readonly flags: number;
   readonly samples: Int16Array;
+  /** Per-stage counts of this frame (profiling on), in stage order; they add up to `cycles`. */
+  readonly stages?: Uint32Array;
 }
 
 export function packParam(id: number, value?: number): Uint8Array {
@@ -47,10 +49,14 @@ export function packSamples(samples: Int16Array, length = samples.length): Uint8
  * the payload's reuse.
  */
 export function unpackResult(p: Uint8Array): ResultPayload {
-  if (p.length < 8 || (p.length - 8) % 2 !== 0) {
-    throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
+  if (p.length < 8) throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
+  const flags = u32le(p, 4);
+  const nStages = flags & 2 ? (flags >>> 8) & 0xff : 0;
+  const sampleBytes = p.length - 8 - 4 * nStages;
+  if (sampleBytes < 0 || sampleBytes % 2 !== 0) {
+    throw new HarnessError('PROTOCOL', nStages > 0 ? `RESULT payload of ${p.length} bytes is not 8 + 2*n + 4*${nStages} (stage counts)` : `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
   }
-  const n = (p.length - 8) / 2;
+  const n = sampleBytes / 2;
   const at = p.byteOffset + 8;
   let samples: Int16Array;
   if (LITTLE_ENDIAN && at % 2 === 0) samples = new Int16Array(p.buffer, at, n);
@@ -58,7 +64,10 @@ export function unpackResult(p: Uint8Array): ResultPayload {
     samples = new Int16Array(n);
     for (let i = 0; i < n; i++) samples[i] = (p[8 + 2 * i]! | (p[9 + 2 * i]! << 8)) << 16 >> 16;
   }
-  return { cycles: u32le(p, 0), flags: u32le(p, 4), samples };
+  if (nStages === 0) return { cycles: u32le(p, 0), flags, samples };
+  const stages = new Uint32Array(nStages);
+  for (let k = 0; k < nStages; k++) stages[k] = u32le(p, 8 + sampleBytes + 4 * k);
+  return { cycles: u32le(p, 0), flags, samples, stages };
 }
 
 function u32le(p: Uint8Array, at: number): number {
@@ -66,10 +75,13 @@ function u32le(p: Uint8Array, at: number): number {
 }
 
 export function packResult(r: ResultPayload): Uint8Array {
-  const b = Buffer.alloc(8 + r.samples.length * 2);
+  const nStages = r.stages?.length ?? 0;
+  const b = Buffer.alloc(8 + r.samples.length * 2 + 4 * nStages);
+  const flags = nStages > 0 ? (r.flags & ~0xff00) | 2 | (nStages << 8) : r.flags;
   b.writeUInt32LE(r.cycles >>> 0, 0);
-  b.writeUInt32LE(r.flags >>> 0, 4);
+  b.writeUInt32LE(flags >>> 0, 4);
   for (let i = 0; i < r.samples.length; i++) b.writeInt16LE(r.samples[i]!, 8 + 2 * i);
+  for (let k = 0; k < nStages; k++) b.writeUInt32LE(r.stages![k]! >>> 0, 8 + r.samples.length * 2 + 4 * k);
   return b;
 }
 

@@ -5,9 +5,10 @@
  * (the caller prints the path of report.html). Writes only to the stream it is given.
  */
 import { fmtQ, fmtSignedQ, reportQuality } from './quality-summary.ts';
+import { runStageSummary, topShares } from './stage-summary.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
 import { visibleControls } from './escape.ts';
-import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtPct, fmtSeconds, isNum, realTimeFactor } from './report-format.ts';
+import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtInt, fmtPct, fmtSeconds, isNum, realTimeFactor } from './report-format.ts';
 import type { CaseStartInfo, ProgressInfo, Reporter, RunStartInfo } from './reporter.ts';
 
 export interface ConsoleStream {
@@ -152,6 +153,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
         if (q.improvement?.stoi != null) parts.push(`STOI ${fmtSignedQ(q.improvement.stoi, 3)}`);
         stream.write(`quality ${clean(q.suite)}: ${parts.join(', ')}\n`);
       }
+      const st = runStageSummary(r);
+      if (st) stream.write(`stages: ${clean(topShares(st.rows, 5))} of ${fmtInt(st.rows.reduce((a, x) => a + x.median, 0))} ${st.unit} per frame (median; ${st.cases} profiled case${st.cases === 1 ? '' : 's'})\n`);
       // The path of report.html is the caller's last line (hil run prints it on stdout, once).
     },
   };

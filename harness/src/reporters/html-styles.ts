@@ -121,6 +121,10 @@ dl.kv { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4
 dl.kv dt { color: var(--muted); white-space: nowrap; }
 dl.kv dd { margin: 0; word-break: break-word; }
 table.mini th, table.mini td { padding: 4px 8px; }
+.stack { display: flex; height: 14px; min-width: 240px; border-radius: 3px; overflow: hidden; background: var(--skip-bg); margin: 4px 0 8px; }
+.stack > span { display: block; height: 100%; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: middle; }
+table.stacks td:last-child { width: 70%; }
 .meter { display: inline-block; width: 120px; height: 8px; background: var(--skip-bg); border-radius: 4px; vertical-align: middle; margin-left: 8px; overflow: hidden; }
 .meter > span { display: block; height: 100%; background: #54aeff; }
 .meter.hot > span { background: #cf222e; }

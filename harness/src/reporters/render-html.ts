@@ -3,6 +3,7 @@
  * enforced by a Content-Security-Policy) rendered from the RunReport alone. Every string from a
  * device, a vector manifest or the configuration is HTML-escaped by the `html` tag. Pure.
  */
+import { runStagesSection } from './html-stage-sections.ts';
 import type { RunReport } from '../core/results.ts';
 import { caseDetail } from './html-case-detail.ts';
 import { casesTable, environment, failureList, keyFigures, qualityTable, topBar, verdictBanner } from './html-run-sections.ts';
@@ -33,6 +34,7 @@ ${keyFigures(r)}
 ${failureList(r)}
 ${casesTable(r)}
 ${qualityTable(r)}
+${runStagesSection(r)}
 <section id="case-details"><h2 style="margin:22px 0 10px">Case details</h2>
 ${r.cases.map((c, i) => html`${caseDetail(c, i, r)}\n`)}</section>
 ${reliabilitySection(r)}

@@ -9,6 +9,7 @@ import type { CaseResult, RunReport, RunStatus } from '../core/results.ts';
 import { escapeMarkdown as md, visibleControls } from './escape.ts';
 import { QUALITY_NOTE, enhancementCell, fmtQ, inOut, reportQuality } from './quality-summary.ts';
 import { reliabilityLines } from './reliability-summary.ts';
+import { runStageSummary } from './stage-summary.ts';
 import {
   RUN_STATUS_LABEL,
   baselineSummary,
@@ -95,6 +96,15 @@ function qualitySection(r: RunReport): string[] {
   return out;
 }
 
+function stagesSection(r: RunReport): string[] {
+  const s = runStageSummary(r);
+  if (!s) return [];
+  const out = ['', '### Where the cycles go', '', `Per-stage counts (${md(s.unit)}${s.estimated ? `; cycles are ${md(s.label)}` : ''}) over ${fmtInt(s.frames)} frames of ${s.cases} case(s); median of the case medians, share of all profiled frames.`, ''];
+  out.push('| Stage | Median | Cycles | Max | Share |', '|---|---:|---:|---:|---:|');
+  for (const row of s.rows) out.push(`| ${md(row.name)} | ${fmtInt(row.median)} | ${row.cycles === null ? '–' : fmtInt(row.cycles)} | ${fmtInt(row.max)} | ${(row.share * 100).toFixed(1)} % |`);
+  return out;
+}
+
 export function renderMarkdown(r: RunReport): string {
   const rtf = realTimeFactor(r);
   const unit = cycleUnit(r.target);
@@ -124,6 +134,7 @@ export function renderMarkdown(r: RunReport): string {
     }
   }
   lines.push(...qualitySection(r));
+  lines.push(...stagesSection(r));
   const reliability = reliabilityLines(r);
   if (reliability.length) lines.push('', '### Reliability', '', ...reliability.map((l) => `- ${md(l)}`));
   lines.push('', '### Environment', '', ...environment(r));

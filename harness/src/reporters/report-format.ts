@@ -147,7 +147,8 @@ export function outputSummary(c: CaseResult): { text: string; tone: Tone } {
 export function baselineSummary(c: CaseResult): { text: string; tone: Tone } {
   const b = c.baseline;
   if (!b) return { text: '–', tone: 'muted' };
-  return { text: `median ${fmtSignedPct(b.medianChange)}, max ${fmtSignedPct(b.maxChange)}`, tone: b.regression ? 'fail' : 'pass' };
+  const stages = b.stageRegressions?.length ? `; stage${b.stageRegressions.length > 1 ? 's' : ''} ${b.stageRegressions.join(', ')}` : '';
+  return { text: `median ${fmtSignedPct(b.medianChange)}, max ${fmtSignedPct(b.maxChange)}${stages}`, tone: b.regression ? 'fail' : 'pass' };
 }
 
 export const CASE_STATUS_LABEL: Record<CaseStatus, string> = { passed: 'passed', failed: 'failed', error: 'error', skipped: 'skipped' };
@@ -168,7 +169,8 @@ export function failureReasons(c: CaseResult, t?: Pick<TargetRecord, 'counter'>)
     const unit = t ? counterUnit(t) : null;
     out.push(
       `cycle regression against the baseline${unit ? ` (${unit} per frame)` : ''}: median ${fmtInt(c.baseline.medianBefore)} → ${fmtInt(c.baseline.medianAfter)} (${fmtSignedPct(c.baseline.medianChange)}), ` +
-        `max ${fmtInt(c.baseline.maxBefore)} → ${fmtInt(c.baseline.maxAfter)} (${fmtSignedPct(c.baseline.maxChange)})`,
+        `max ${fmtInt(c.baseline.maxBefore)} → ${fmtInt(c.baseline.maxAfter)} (${fmtSignedPct(c.baseline.maxChange)})` +
+        (c.baseline.stageRegressions?.length ? `; regressed stage${c.baseline.stageRegressions.length > 1 ? 's' : ''}: ${c.baseline.stageRegressions.join(', ')}` : ''),
     );
   }
   return out;

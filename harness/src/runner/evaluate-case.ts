@@ -7,6 +7,7 @@ import { checkMargin } from '../assertions/margin-verdict.ts';
 import { checkOutput } from '../assertions/output-verdict.ts';
 import type { CaseResult } from '../core/results.ts';
 import { peakDbfs, rmsDbfs } from '../dsp/levels.ts';
+import { stageProfile } from '../perf/stage-profile.ts';
 import type { RunnableCase } from './case-spec.ts';
 import type { Measurement } from './measure-case.ts';
 
@@ -59,6 +60,7 @@ export function evaluateCase(c: RunnableCase, m: Measurement, golden: Int16Array
     deviceLog: m.deviceLog,
     divergence,
     baseline: null,
+    ...(m.stages && ctx.counter !== 'none' ? { profile: stageProfile({ names: m.stages.names, stages: m.stages.counts, counts: m.counts, counter: ctx.counter, cpi: ctx.cpi }) } : {}),
   };
 }
 

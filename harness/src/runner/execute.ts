@@ -49,6 +49,8 @@ export interface ExecuteOptions {
   readonly wrapLink?: (link: ByteLink) => ByteLink;
   /** The link's rate and target speed, from which the stall timeout is derived. */
   readonly linkRate?: LinkRate;
+  /** Per-stage counts on every session whose model declares stages (PROFILE). */
+  readonly profile?: boolean;
 }
 
 export interface ExecuteResult {
@@ -115,6 +117,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       } catch (e) {
         throw await explainTargetDeath(target, e);
       }
+      if (o.profile && session.info.stages?.length) await session.setProfiling(true);
       if (!info) {
         info = session.info;
         o.hooks?.onHandshake?.(info);

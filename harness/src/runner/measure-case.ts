@@ -12,6 +12,8 @@ export interface Measurement {
   readonly input: Int16Array;
   readonly output: Int16Array;
   readonly counts: Uint32Array;
+  /** Profiled sessions: per-stage counts, frame-major, and the stage names (session.stream). */
+  readonly stages?: { readonly names: readonly string[]; readonly counts: Uint32Array };
   readonly frames: number;
   readonly wallMs: number;
   readonly params: Record<string, number>;
@@ -50,6 +52,7 @@ export async function measureCase(session: Session, c: RunnableCase, o: MeasureO
     input,
     output: r.output,
     counts: r.cycles,
+    ...(r.stages && session.info.stages ? { stages: { names: session.info.stages, counts: r.stages } } : {}),
     frames: r.frames,
     wallMs,
     params: Object.fromEntries(Object.entries(applied).filter(([k]) => k in wanted)),

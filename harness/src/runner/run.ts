@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly onLinkFeasibility?: (f: LinkFeasibilityRecord) => void;
   /** Seeded link fault injection in both directions (soak runs), or none. */
   readonly faults?: LinkFaultSpec | null;
+  /** Per-stage profiles (PROFILE) where the model declares stages (`hil run --profile`). */
+  readonly stageProfile?: boolean;
 }
 
 export interface LinkFaultSpec {
@@ -98,6 +100,7 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
     window: o.window,
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
+    profile: o.stageProfile === true,
     makeTarget: () => board ?? createProfileTarget(o.profile),
     evaluation: (info) => {
       checkCounter(o.profile, info.counter); // a board profile may name the counter its image must have

@@ -40,6 +40,11 @@ export interface StreamResult {
   /** RESULT.flags of each frame. */
   readonly flags: Uint32Array;
   readonly frames: number;
+  /**
+   * With profiling on: per-stage counts, frame-major (`stages[i * n + k]`: frame i, stage k of
+   * the handshake's `stages`, n of them), adding up to `cycles[i]`.
+   */
+  readonly stages?: Uint32Array;
 }
 
 const ignore = (): void => undefined;
@@ -52,6 +57,7 @@ export class Session {
   private readonly pipe: RequestPipe;
   private readonly window: number;
   private chain: Promise<unknown> = Promise.resolve();
+  private profiling = false;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -156,6 +162,20 @@ export class Session {
     });
   }
 
+  /**
+   * Turn per-stage counts on or off (PROFILE). Needs a model that declares stages; a new
+   * handshake turns them off.
+   */
+  setProfiling(on: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.info.stages?.length) {
+        throw new HarnessError('CONFIG', `${this.target}: model ${this.info.model} declares no stages, so it cannot be profiled by stage (INFO has no "stages")`, { target: this.target, key: 'profile' });
+      }
+      await this.control(MsgType.PROFILE, Uint8Array.of(on ? 1 : 0), MsgType.OK);
+      this.profiling = on;
+    });
+  }
+
   /** The device's statistics (STATS_REPLY). */
   stats(): Promise<DeviceStats> {
     return this.exclusive(async () => {
@@ -175,10 +195,12 @@ export class Session {
       const output = new Int16Array(total * hop);
       const cycles = new Uint32Array(total);
       const flags = new Uint32Array(total);
+      const nStages = this.profiling ? this.info.stages!.length : 0;
+      const stages = nStages > 0 ? new Uint32Array(total * nStages) : undefined;
       const inflight: Array<Promise<Frame>> = [];
       let done = 0;
       const take = (f: Frame): void => {
-        this.result(f, done, hop, output, cycles, flags);
+        this.result(f, done, hop, output, cycles, flags, stages, nStages);
         done++;
         opts.onFrame?.(done, total);
       };
@@ -191,7 +213,7 @@ export class Session {
         inflight.push(p);
       }
       while (inflight.length > 0) take(await inflight.shift()!);
-      return { output: output.slice(0, samples.length), cycles, flags, frames: total };
+      return { output: output.slice(0, samples.length), cycles, flags, frames: total, ...(stages ? { stages } : {}) };
     });
   }
 
@@ -244,12 +266,15 @@ export class Session {
     );
   }
 
-  private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array): void {
+  private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array, stages: Uint32Array | undefined, nStages: number): void {
     const r = unpackResult(this.expect(f, MsgType.PROCESS, MsgType.RESULT, i).payload);
     if (r.samples.length !== hop) this.protocolError(`RESULT for frame ${i} has ${r.samples.length} samples, expected ${hop}`);
+    const got = r.stages?.length ?? 0;
+    if (got !== nStages) this.protocolError(`RESULT for frame ${i} has ${got} stage counts, expected ${nStages}${nStages ? ' (profiling is on)' : ' (profiling is off)'}`);
     out.set(r.samples, i * hop);
     cycles[i] = r.cycles;
     flags[i] = r.flags;
+    if (stages && r.stages) stages.set(r.stages, i * nStages);
   }
 
   private protocolError(what: string): never {

@@ -102,6 +102,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
         retries: args.retries ?? cfg.defaults.retries,
         params: { ...cfg.profile.params, ...(args['params-file'] ? (await readParamsFile(args['params-file'])).params : {}), ...parseParams(args.param) },
         baseline,
+        stageProfile: args.profile === true,
         command: ['hil', ...process.argv.slice(2)],
         signal: controller.signal,
         faults,
@@ -114,6 +115,9 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
           onCaseStart: (c, index, total) => consoleReporter.onCaseStart?.({ id: c.id, index, total }),
           onProgress: (c, done, total, secondsPerFrame) => consoleReporter.onProgress?.({ id: c.id, framesDone: done, framesTotal: total, secondsPerFrame }),
           onCaseEnd: (r) => consoleReporter.onCaseEnd?.(r),
+          onHandshake: (info) => {
+            if (args.profile && !info.stages?.length) process.stderr.write(`hil: warning: --profile: model ${info.model} declares no stages (INFO has no "stages"); frames are profiled as a whole\n`);
+          },
         },
       });
       const written = await writeReports(report, { reportsDir, failedOutputs: outputs });
