@@ -762,6 +762,15 @@ static hil_model_status_t staged_process(void *st, const int16_t *in, int16_t *o
 static const char *const staged_names[3] = {"pre", "mid", "gain"};
 static const hil_model_stages_t staged_stages = {3u, staged_names, staged_set_probe};
 
+/** Does the key/value text payload of m contain `needle`? */
+static int text_has(const msg_t *m, const char *needle)
+{
+    static char text[HIL_PAYLOAD_HARD_LIMIT + 1u];
+    memcpy(text, m->payload, m->h.len);
+    text[m->h.len] = '\0';
+    return strstr(text, needle) != NULL;
+}
+
 static void test_profile(void)
 {
     const msg_t *m;
@@ -770,12 +779,7 @@ static void test_profile(void)
     fresh_agent();
     send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
     m = one(HIL_MSG_INFO, 0, 0);
-    if (m != NULL) {
-        static char text0[HIL_PAYLOAD_HARD_LIMIT + 1u];
-        memcpy(text0, m->payload, m->h.len);
-        text0[m->h.len] = '\0';
-        CHECKM(strstr(text0, "stages=") == NULL, "no stages key without stages");
-    }
+    if (m != NULL) CHECKM(!text_has(m, "stages="), "no stages key without stages");
     send_req(HIL_MSG_PROFILE, 1, 1, p, 1);
     expect_error(1, 1, HIL_ERR_UNSUPPORTED);
 
@@ -786,12 +790,7 @@ static void test_profile(void)
     fake_port_step = 1000; /* each counter read advances 1000 */
     send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
     m = one(HIL_MSG_INFO, 0, 0);
-    if (m != NULL) {
-        static char text[HIL_PAYLOAD_HARD_LIMIT + 1u];
-        memcpy(text, m->payload, m->h.len);
-        text[m->h.len] = '\0';
-        CHECKM(strstr(text, "\nstages=pre,mid,gain\n") != NULL, "INFO stages");
-    }
+    if (m != NULL) CHECKM(text_has(m, "\nstages=pre,mid,gain\n"), "INFO stages");
     send_req(HIL_MSG_PROFILE, 1, 1, p, 0);
     expect_error(1, 1, HIL_ERR_BAD_PAYLOAD);
     p[0] = 2;

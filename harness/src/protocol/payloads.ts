@@ -3,6 +3,7 @@
  * used by INFO, STATS_REPLY, BOOT and FAULT. Pure functions.
  */
 import { HarnessError } from '../core/errors.ts';
+import { ResultFlag } from './messages.ts';
 
 export interface ResultPayload {
   readonly cycles: number;
@@ -51,7 +52,7 @@ export function packSamples(samples: Int16Array, length = samples.length): Uint8
 export function unpackResult(p: Uint8Array): ResultPayload {
   if (p.length < 8) throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
   const flags = u32le(p, 4);
-  const nStages = flags & 2 ? (flags >>> 8) & 0xff : 0;
+  const nStages = flags & ResultFlag.STAGES ? (flags >>> 8) & 0xff : 0;
   const sampleBytes = p.length - 8 - 4 * nStages;
   if (sampleBytes < 0 || sampleBytes % 2 !== 0) {
     throw new HarnessError('PROTOCOL', nStages > 0 ? `RESULT payload of ${p.length} bytes is not 8 + 2*n + 4*${nStages} (stage counts)` : `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
@@ -77,7 +78,7 @@ function u32le(p: Uint8Array, at: number): number {
 export function packResult(r: ResultPayload): Uint8Array {
   const nStages = r.stages?.length ?? 0;
   const b = Buffer.alloc(8 + r.samples.length * 2 + 4 * nStages);
-  const flags = nStages > 0 ? (r.flags & ~0xff00) | 2 | (nStages << 8) : r.flags;
+  const flags = nStages > 0 ? (r.flags & ~0xff00) | ResultFlag.STAGES | (nStages << 8) : r.flags;
   b.writeUInt32LE(r.cycles >>> 0, 0);
   b.writeUInt32LE(flags >>> 0, 4);
   for (let i = 0; i < r.samples.length; i++) b.writeInt16LE(r.samples[i]!, 8 + 2 * i);
