@@ -597,14 +597,80 @@ static const hil_model_stages_t *stages_of(const hil_model_t *m)
     return sg;
 }
 
-/** The stage probe: the counter delta since the end of the previous stage. */
+/** The model's tap of `stage` if it has a valid one (PROTOCOL.md 4.5); 0 if not. Its data
+ *  pointer is only meaningful inside the probe. */
+static int tap_of(const hil_agent_t *a, uint8_t stage, hil_tap_t *t)
+{
+    const hil_model_stages_t *sg = stages_of(a->model);
+    if (sg == NULL || sg->tap == NULL || stage >= sg->n) return 0;
+    if (!sg->tap(a->state, stage, t)) return 0;
+    return t->count > 0u && (t->type == HIL_TAP_I16 || t->type == HIL_TAP_I32 || t->type == HIL_TAP_I64);
+}
+
+/** Element i of a tap as little-endian bytes into le[t->type]. */
+static void tap_elem_le(const hil_tap_t *t, size_t i, uint8_t *le)
+{
+    uint64_t v;
+    unsigned k;
+    if (t->type == HIL_TAP_I16) v = (uint64_t)(uint16_t)((const int16_t *)t->data)[i];
+    else if (t->type == HIL_TAP_I32) v = (uint64_t)(uint32_t)((const int32_t *)t->data)[i];
+    else v = (uint64_t)((const int64_t *)t->data)[i];
+    for (k = 0; k < t->type; k++) le[k] = (uint8_t)(v >> (8u * k));
+}
+
+/** CRC-32 of a tap's elements as little-endian bytes (the same on every target). */
+static uint32_t tap_digest(const hil_tap_t *t)
+{
+    const size_t bytes = (size_t)t->count * t->type;
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    if (little_endian()) return ~crc_update(c, (const uint8_t *)t->data, bytes);
+    for (i = 0; i < t->count; i++) {
+        uint8_t le[8];
+        tap_elem_le(t, i, le);
+        c = crc_update(c, le, t->type);
+    }
+    return ~c;
+}
+
+/**
+ * The stage probe: the counter delta since the end of the previous stage (PROFILE), then the
+ * stage's tap digest or capture (TAP). The counter is read first, so a profile's counts exclude
+ * the tap work of the stage that just ended but include that of the stages before it: counts
+ * taken with taps on are not the model's.
+ */
 static void stage_probe(void *ctx, uint8_t stage)
 {
     hil_agent_t *a = (hil_agent_t *)ctx;
     const uint64_t now = hil_port_counter();
     const uint64_t d = now - a->stage_last;
+    hil_tap_t t;
     if (stage < HIL_MAX_STAGES) a->stage_cnt[stage] = d > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)d;
     a->stage_last = now;
+    if (a->tap_mode == HIL_TAP_OFF || stage >= HIL_MAX_STAGES) return;
+    if (a->tap_mode == HIL_TAP_DIGESTS) {
+        a->tap_digest[stage] = tap_of(a, stage, &t) && t.data != NULL ? tap_digest(&t) : 0u;
+        return;
+    }
+#if HIL_AGENT_TAP_BYTES > 0
+    if (stage == a->tap_stage && tap_of(a, stage, &t) && t.data != NULL &&
+        (size_t)t.count * t.type <= HIL_AGENT_TAP_BYTES) {
+        size_t i;
+        if (little_endian()) memcpy(a->tap_buf.b, t.data, (size_t)t.count * t.type);
+        else for (i = 0; i < t.count; i++) tap_elem_le(&t, i, a->tap_buf.b + i * t.type);
+        a->tap_type = t.type;
+        a->tap_count = t.count;
+        a->tap_have = 1u;
+    }
+#endif
+}
+
+/** Install the probe while profiling or tapping, remove it when neither is on. */
+static void update_probe(hil_agent_t *a)
+{
+    const hil_model_stages_t *sg = stages_of(a->model);
+    if (sg == NULL) return;
+    sg->set_probe(a->state, (a->profiling || a->tap_mode != HIL_TAP_OFF) ? stage_probe : NULL, a);
 }
 
 /** PROFILE: u8 enable; install or remove the stage probe. */
@@ -620,7 +686,78 @@ static void exec_profile(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
         return;
     }
     a->profiling = a->rx.b[0];
-    sg->set_probe(a->state, a->profiling ? stage_probe : NULL, a);
+    update_probe(a);
+    slot->type = HIL_MSG_OK;
+    slot->len = 0;
+}
+
+/** TAP READ: up to one slot of the captured tap from a byte offset, as TAP_DATA. */
+static void tap_read(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
+{
+#if HIL_AGENT_TAP_BYTES > 0
+    /* the data chunk: what fits in a slot after the 6-byte header, in whole 8-byte groups */
+    const size_t chunk = ((HIL_AGENT_SLOT_SIZE - 6u) / 8u) * 8u;
+    size_t total, offset, n;
+    if (len != 4u) {
+        slot_error(a, slot, HIL_ERR_BAD_PAYLOAD, "TAP READ payload must be 4 bytes");
+        return;
+    }
+    if (a->tap_mode != HIL_TAP_CAPTURE || !a->tap_have) {
+        slot_error(a, slot, HIL_ERR_UNSUPPORTED, "no tap captured (TAP CAPTURE, then PROCESS)");
+        return;
+    }
+    total = (size_t)a->tap_count * a->tap_type;
+    offset = get_u16(a->rx.b + 2);
+    if (offset > total) {
+        slot_error(a, slot, HIL_ERR_BAD_PAYLOAD, "TAP READ offset beyond the captured tap");
+        return;
+    }
+    n = total - offset < chunk ? total - offset : chunk;
+    slot->payload.b[0] = a->tap_stage;
+    slot->payload.b[1] = a->tap_type;
+    put_u16(slot->payload.b + 2, a->tap_count);
+    put_u16(slot->payload.b + 4, (uint16_t)offset);
+    memcpy(slot->payload.b + 6, a->tap_buf.b + offset, n);
+    slot->type = HIL_MSG_TAP_DATA;
+    slot->len = (uint16_t)(6u + n);
+#else
+    (void)len;
+    slot_error(a, slot, HIL_ERR_UNSUPPORTED, "this build has no tap capture buffer");
+#endif
+}
+
+/** TAP: u8 op [, u8 stage | u8 0, u16 offset] (PROTOCOL.md 4.5). */
+static void exec_tap(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
+{
+    const hil_model_stages_t *sg = stages_of(a->model);
+    const uint8_t op = len > 0u ? a->rx.b[0] : 0xFFu;
+    hil_tap_t t;
+    if (sg == NULL || sg->tap == NULL) {
+        slot_error(a, slot, HIL_ERR_UNSUPPORTED, "model has no stage taps");
+        return;
+    }
+    if (op == HIL_TAP_READ) {
+        tap_read(a, slot, len);
+        return;
+    }
+    if (!((op <= HIL_TAP_DIGESTS && len == 1u) || (op == HIL_TAP_CAPTURE && len == 2u))) {
+        slot_error(a, slot, HIL_ERR_BAD_PAYLOAD, "TAP payload must be: 0 | 1 | 2 stage | 3 0 offset");
+        return;
+    }
+    if (op == HIL_TAP_CAPTURE) {
+        if (!tap_of(a, a->rx.b[1], &t)) {
+            slot_error(a, slot, HIL_ERR_UNSUPPORTED, "that stage has no tap");
+            return;
+        }
+        if ((size_t)t.count * t.type > HIL_AGENT_TAP_BYTES) {
+            slot_error(a, slot, HIL_ERR_UNSUPPORTED, "the tap exceeds the capture buffer (HIL_AGENT_TAP_BYTES)");
+            return;
+        }
+        a->tap_stage = a->rx.b[1];
+    }
+    a->tap_mode = op;
+    a->tap_have = 0u;
+    update_probe(a);
     slot->type = HIL_MSG_OK;
     slot->len = 0;
 }
@@ -683,6 +820,22 @@ static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
             t_str(&t, sg->names[k]);
         }
         t_char(&t, '\n');
+        if (sg->tap != NULL) {
+            t_str(&t, "taps=");
+            for (k = 0; k < sg->n; k++) {
+                hil_tap_t tp;
+                if (k > 0u) t_char(&t, ',');
+                if (tap_of(a, k, &tp)) {
+                    t_char(&t, 'i');
+                    t_u64(&t, 8u * tp.type);
+                    t_char(&t, 'x');
+                    t_u64(&t, tp.count);
+                } else {
+                    t_char(&t, '-');
+                }
+            }
+            t_char(&t, '\n');
+        }
     }
     slot->type = HIL_MSG_INFO;
     slot->len = (uint16_t)t.len;
@@ -783,6 +936,9 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     if (a->profiling) {
         for (i = 0; i < HIL_MAX_STAGES; i++) a->stage_cnt[i] = 0;
     }
+    if (a->tap_mode == HIL_TAP_DIGESTS) {
+        for (i = 0; i < HIL_MAX_STAGES; i++) a->tap_digest[i] = 0;
+    }
     c0 = hil_port_counter();
     a->stage_last = c0;
     st = m->process(a->state, a->rx.s, out);
@@ -797,7 +953,10 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     put_u32(slot->payload.b, (uint32_t)(delta & 0xFFFFFFFFu));
     put_u32(slot->payload.b + 4,
             (delta > 0xFFFFFFFFu ? HIL_RESULT_COUNT_OVERFLOW : 0u) |
-                (a->profiling ? HIL_RESULT_STAGES | ((uint32_t)a->model->stages->n << 8) : 0u));
+                (a->profiling ? HIL_RESULT_STAGES | ((uint32_t)a->model->stages->n << 8) : 0u) |
+                (a->tap_mode == HIL_TAP_DIGESTS
+                     ? HIL_RESULT_DIGESTS | ((uint32_t)a->model->stages->n << 16)
+                     : 0u));
     /* int16 -> little-endian bytes, in place (nothing to do on a little-endian target) */
     if (!little_endian()) {
         for (i = 0; i < hop; i++) {
@@ -817,6 +976,12 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
         for (i = 0; i < n; i++) put_u32(p + 4u * i, a->stage_cnt[i]);
         slot->len = (uint16_t)(slot->len + 4u * n);
     }
+    if (a->tap_mode == HIL_TAP_DIGESTS) {
+        const uint8_t n = a->model->stages->n;
+        uint8_t *p = slot->payload.b + slot->len;
+        for (i = 0; i < n; i++) put_u32(p + 4u * i, a->tap_digest[i]);
+        slot->len = (uint16_t)(slot->len + 4u * n);
+    }
 }
 
 /** Execute request (type, seq, tx, payload in a->rx) and record its response in the history. */
@@ -825,9 +990,12 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
     hil_agent_slot_t *slot = &a->hist[a->hist_next];
     slot->valid = 0;
     switch (h->type) {
-    case HIL_MSG_HELLO: /* payload ignored (forward compatible); a new session starts unprofiled */
-        if (a->profiling) {
+    case HIL_MSG_HELLO: /* payload ignored (forward compatible); a new session starts unprofiled
+                         * and untapped */
+        if (a->profiling || a->tap_mode != HIL_TAP_OFF) {
             a->profiling = 0;
+            a->tap_mode = HIL_TAP_OFF;
+            a->tap_have = 0u;
             a->model->stages->set_probe(a->state, NULL, NULL);
         }
         exec_info(a, slot);
@@ -850,6 +1018,9 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
         break;
     case HIL_MSG_PROFILE:
         exec_profile(a, slot, h->len);
+        break;
+    case HIL_MSG_TAP:
+        exec_tap(a, slot, h->len);
         break;
     case HIL_MSG_STATS:
         if (h->len != 0u) {

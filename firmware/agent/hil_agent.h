@@ -40,9 +40,9 @@
 enum {
     HIL_MSG_HELLO = 0x01, HIL_MSG_RESET = 0x02, HIL_MSG_SET_PARAM = 0x03,
     HIL_MSG_GET_PARAM = 0x04, HIL_MSG_PROCESS = 0x05, HIL_MSG_STATS = 0x06,
-    HIL_MSG_PROFILE = 0x07,
+    HIL_MSG_PROFILE = 0x07, HIL_MSG_TAP = 0x08,
     HIL_MSG_INFO = 0x81, HIL_MSG_OK = 0x82, HIL_MSG_PARAM = 0x83, HIL_MSG_RESULT = 0x85,
-    HIL_MSG_STATS_REPLY = 0x86, HIL_MSG_BOOT = 0xC0, HIL_MSG_FAULT = 0xC1,
+    HIL_MSG_STATS_REPLY = 0x86, HIL_MSG_TAP_DATA = 0x88, HIL_MSG_BOOT = 0xC0, HIL_MSG_FAULT = 0xC1,
     HIL_MSG_NAK = 0xE0, HIL_MSG_ERROR = 0xE1
 };
 
@@ -56,8 +56,12 @@ enum { HIL_ERR_UNKNOWN_TYPE = 1, HIL_ERR_BAD_PAYLOAD = 2, HIL_ERR_BAD_PARAM = 3,
        HIL_ERR_UNSUPPORTED = 6 };
 
 /** RESULT.flags bits; with HIL_RESULT_STAGES, bits 8..15 hold the number of stage counts that
- *  follow the samples. */
-enum { HIL_RESULT_COUNT_OVERFLOW = 1u, HIL_RESULT_STAGES = 2u };
+ *  follow the samples; with HIL_RESULT_DIGESTS, bits 16..23 hold the number of stage digests
+ *  that follow them (PROTOCOL.md 4.5). */
+enum { HIL_RESULT_COUNT_OVERFLOW = 1u, HIL_RESULT_STAGES = 2u, HIL_RESULT_DIGESTS = 4u };
+
+/** TAP request operations (PROTOCOL.md 4.5). */
+enum { HIL_TAP_OFF = 0, HIL_TAP_DIGESTS = 1, HIL_TAP_CAPTURE = 2, HIL_TAP_READ = 3 };
 
 /** Decoded frame header. */
 typedef struct {

@@ -18,13 +18,21 @@
 #define HIL_AGENT_TEXT_MAX 1024u /**< largest key/value text response (INFO, STATS_REPLY) */
 #endif
 
+#ifndef HIL_AGENT_TAP_BYTES
+/** Capture buffer of TAP CAPTURE (PROTOCOL.md 4.5): the largest stage tap that can be read back
+ *  element by element (model S's largest: 514 x i32 = 2056 B). 0 leaves capture out; digests
+ *  need no buffer. */
+#define HIL_AGENT_TAP_BYTES 2304u
+#endif
+
 /** Device line limit (PROTOCOL.md 6): 2 + 4*ceil((12 + max_payload)/3), newline excluded. */
 #define HIL_AGENT_LINE_MAX \
     (2u + 4u * ((HIL_HEADER_SIZE + HIL_AGENT_MAX_PAYLOAD + HIL_CRC_SIZE + 2u) / 3u))
 
 /** Largest RESULT payload: u32 cycles, u32 flags, max hop samples. */
-/* cycles, flags, samples, then (profiling) n x u32 stage counts, n in flags bits 8..15 */
-#define HIL_AGENT_RESULT_MAX (8u + 2u * HIL_AGENT_MAX_HOP + 4u * HIL_MAX_STAGES)
+/* cycles, flags, samples, then (profiling) n x u32 stage counts, n in flags bits 8..15, then
+ * (TAP DIGESTS) n x u32 stage digests, n in flags bits 16..23 */
+#define HIL_AGENT_RESULT_MAX (8u + 2u * HIL_AGENT_MAX_HOP + 8u * HIL_MAX_STAGES)
 
 /** Bytes of one history slot: the larger of a RESULT and a text response. */
 #define HIL_AGENT_SLOT_SIZE \
@@ -81,6 +89,18 @@ struct hil_agent {
     uint8_t profiling;      /**< PROFILE 1: stage probe installed, RESULT carries stage counts */
     uint64_t stage_last;    /**< counter at the end of the previous stage */
     uint32_t stage_cnt[HIL_MAX_STAGES]; /**< this frame's counter delta per stage */
+    uint8_t tap_mode;       /**< HIL_TAP_OFF, HIL_TAP_DIGESTS or HIL_TAP_CAPTURE */
+    uint8_t tap_stage;      /**< TAP CAPTURE: the stage captured */
+    uint8_t tap_have;       /**< a capture was made since TAP CAPTURE */
+    uint8_t tap_type;       /**< the capture's element type (bytes per element) */
+    uint16_t tap_count;     /**< the capture's element count */
+    uint32_t tap_digest[HIL_MAX_STAGES]; /**< this frame's CRC-32 of each stage's tap */
+#if HIL_AGENT_TAP_BYTES > 0
+    union {
+        uint8_t b[HIL_AGENT_TAP_BYTES];
+        uint64_t align;
+    } tap_buf;              /**< TAP CAPTURE: the last frame's tap, little-endian elements */
+#endif
 };
 
 #endif /* HIL_AGENT_PRIVATE_H */

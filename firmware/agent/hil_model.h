@@ -43,6 +43,19 @@ typedef struct {
  */
 typedef void (*hil_stage_probe_t)(void *ctx, uint8_t stage);
 
+/** Element types of a stage tap; the value is the element's size in bytes (signed integers). */
+typedef enum { HIL_TAP_I16 = 2, HIL_TAP_I32 = 4, HIL_TAP_I64 = 8 } hil_tap_type_t;
+
+/**
+ * A read-only view of one stage's output for the frame being processed (PROTOCOL.md 4.5):
+ * `count` elements of `type` in the target's native byte order, at `data`.
+ */
+typedef struct {
+    const void *data;
+    uint16_t count;  /**< elements, >= 1 */
+    uint8_t type;    /**< hil_tap_type_t */
+} hil_tap_t;
+
 /**
  * Optional named stages of a model's frame, for per-stage profiles (PROTOCOL.md 4.4). A model
  * without stages leaves hil_model_t.stages NULL and is profiled as a whole.
@@ -52,6 +65,14 @@ typedef struct {
     const char *const *names;  /**< n names, [a-z0-9_]+, in frame order */
     /** Install (probe != NULL) or remove (probe == NULL) the probe; kept across reset. */
     void (*set_probe)(void *state, hil_stage_probe_t probe, void *ctx);
+    /**
+     * Optional stage taps (PROTOCOL.md 4.5), or NULL: describe the output of stage `stage` in
+     * *tap and return 1, or return 0 if that stage has no tap. `type` and `count` of a stage never
+     * change; `data` is only read while the probe for that stage runs (the stage's output may be
+     * overwritten by later stages of the same frame). Taps only read: with or without them the
+     * model computes exactly the same outputs.
+     */
+    int (*tap)(const void *state, uint8_t stage, hil_tap_t *tap);
 } hil_model_stages_t;
 
 /** Constant description of a model and its entry points. */

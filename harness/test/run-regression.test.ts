@@ -112,6 +112,9 @@ describe('hil run end to end on qemu (real emulator, real firmware, real report 
         expect(c.output!.firstMismatch!.got - c.output!.firstMismatch!.want, c.id).to.be.oneOf([1, -1]);
         expect(c.output!).to.include({ mismatches: want.mismatches, maxAbsDiffLsb: 1 });
         expect(c.margin!.status, `${c.id}: the timing is not what broke`).to.equal('pass');
+        // the corruption is the agent's (agent/hil_corrupt.h), after the model: every stage agrees
+        expect(c.firstDivergence, c.id).to.include({ status: 'after-model', outputFrame: want.frame, framesCompared: want.frame + 1 });
+        expect(c.firstDivergence!.message, c.id).to.include(`output sample ${want.sample} (frame ${want.frame})`);
       }
       expect(failed).to.be.greaterThan(0);
       expect(rep.summary).to.include({ failed, passed: rep.cases.length - failed, error: 0 });

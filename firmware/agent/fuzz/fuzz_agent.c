@@ -98,7 +98,19 @@ static void tiny_set_probe(void *state, hil_stage_probe_t probe, void *ctx)
     ((tiny_state_t *)state)->probe_ctx = ctx;
 }
 
-static const hil_model_stages_t tiny_stages = {2u, tiny_stage_names, tiny_set_probe};
+/* taps: the accumulator after "xor" (i32 x 1), the parameters after "acc" (i32 x 2) */
+static int tiny_tap(const void *state, uint8_t stage, hil_tap_t *t)
+{
+    const tiny_state_t *s = (const tiny_state_t *)state;
+    if (stage > 1u) return 0;
+    t->data = stage == 0u ? (const void *)&s->acc : (const void *)s->p;
+    t->count = stage == 0u ? 1u : 2u;
+    t->type = HIL_TAP_I32;
+    return 1;
+}
+
+static const hil_model_stages_t tiny_stages = {.n = 2u, .names = tiny_stage_names,
+                                               .set_probe = tiny_set_probe, .tap = tiny_tap};
 
 static const hil_model_t fuzz_base_model = {
     "tiny", "1", "fuzz model", 0x12345678u, 8000u, TINY_HOP, 1u,

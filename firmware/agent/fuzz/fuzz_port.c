@@ -81,9 +81,24 @@ static void check_payload(const hil_header_t *h)
     case HIL_MSG_RESULT: {
         const uint32_t cycles = (uint32_t)payload[0] | ((uint32_t)payload[1] << 8) |
                                 ((uint32_t)payload[2] << 16) | ((uint32_t)payload[3] << 24);
-        FUZZ_CHECK(h->len == 8u + 2u * (unsigned)cur_hop);
-        FUZZ_CHECK(cycles == FUZZ_PORT_STEP);
-        FUZZ_CHECK(payload[4] == 0u && payload[5] == 0u && payload[6] == 0u && payload[7] == 0u);
+        const unsigned flags = payload[4];
+        /* stage counts (PROFILE) and stage digests (TAP), their numbers in the next two bytes */
+        const unsigned ns = (flags & HIL_RESULT_STAGES) ? payload[5] : 0u;
+        const unsigned nd = (flags & HIL_RESULT_DIGESTS) ? payload[6] : 0u;
+        FUZZ_CHECK((flags & ~(unsigned)(HIL_RESULT_STAGES | HIL_RESULT_DIGESTS)) == 0u && payload[7] == 0u);
+        FUZZ_CHECK((flags & HIL_RESULT_STAGES) || payload[5] == 0u);
+        FUZZ_CHECK((flags & HIL_RESULT_DIGESTS) || payload[6] == 0u);
+        FUZZ_CHECK(h->len == 8u + 2u * (unsigned)cur_hop + 4u * (ns + nd));
+        /* the probe reads the counter too: more steps while profiling or tapping */
+        FUZZ_CHECK(flags == 0u ? cycles == FUZZ_PORT_STEP : cycles >= FUZZ_PORT_STEP);
+        break;
+    }
+    case HIL_MSG_TAP_DATA: {
+        const unsigned elem = payload[1], count = (unsigned)payload[2] | ((unsigned)payload[3] << 8);
+        const unsigned offset = (unsigned)payload[4] | ((unsigned)payload[5] << 8);
+        FUZZ_CHECK(h->len >= 6u);
+        FUZZ_CHECK(elem == 2u || elem == 4u || elem == 8u);
+        FUZZ_CHECK(offset + (h->len - 6u) <= count * elem);
         break;
     }
     case HIL_MSG_NAK:
@@ -93,7 +108,7 @@ static void check_payload(const hil_header_t *h)
     case HIL_MSG_ERROR: {
         const unsigned code = (unsigned)payload[0] | ((unsigned)payload[1] << 8);
         FUZZ_CHECK(h->len >= 2u);
-        FUZZ_CHECK(code >= HIL_ERR_UNKNOWN_TYPE && code <= HIL_ERR_MODEL);
+        FUZZ_CHECK(code >= HIL_ERR_UNKNOWN_TYPE && code <= HIL_ERR_UNSUPPORTED);
         FUZZ_CHECK(memchr(payload + 2, 0, h->len - 2u) == NULL);
         break;
     }

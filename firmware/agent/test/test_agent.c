@@ -186,16 +186,23 @@ static void send_process(uint16_t seq, uint16_t tx, unsigned salt)
 }
 
 /** Check a RESULT for frame `salt` processed with the gain of gain_db_q8. */
-static void check_result(const msg_t *m, unsigned salt, int32_t gain_db_q8)
+/** RESULT samples = the gain applied to make_frame(salt) (whatever follows the samples). */
+static void check_samples(const msg_t *m, unsigned salt, int32_t gain_db_q8)
 {
     const int32_t g = hil_db_to_gain_q15(gain_db_q8);
     unsigned i, bad = 0;
-    if (m == NULL || !CHECKM(m->h.len == 8u + 320u, "RESULT length")) return;
+    if (m == NULL || !CHECKM(m->h.len >= 8u + 320u, "RESULT length")) return;
     for (i = 0; i < 160u; i++) {
         int16_t want = hil_apply_gain_q15(ramp_sample(i, salt), g);
         if ((int16_t)rd16(m->payload + 8u + 2u * i) != want) bad++;
     }
     CHECKM(bad == 0u, "RESULT samples = gain applied");
+}
+
+static void check_result(const msg_t *m, unsigned salt, int32_t gain_db_q8)
+{
+    if (m == NULL || !CHECKM(m->h.len == 8u + 320u, "RESULT length")) return;
+    check_samples(m, salt, gain_db_q8);
 }
 
 /* ---- canonical file --------------------------------------------------------------------------- */
@@ -760,7 +767,8 @@ static hil_model_status_t staged_process(void *st, const int16_t *in, int16_t *o
 }
 
 static const char *const staged_names[3] = {"pre", "mid", "gain"};
-static const hil_model_stages_t staged_stages = {3u, staged_names, staged_set_probe};
+static const hil_model_stages_t staged_stages = {.n = 3u, .names = staged_names,
+                                                 .set_probe = staged_set_probe};
 
 /** Does the key/value text payload of m contain `needle`? */
 static int text_has(const msg_t *m, const char *needle)
@@ -830,6 +838,166 @@ static void test_profile(void)
     if (m != NULL) CHECK(m->h.len == 328u);
 }
 
+/* ---- taps: TAP digests, capture and read-back ------------------------------------------------ */
+
+static int16_t tap_pre[3];  /* stage "pre": the first three input samples */
+static int32_t tap_mid[2];  /* stage "mid": in[0] * 65536 + in[1] and -1 - in[2] */
+
+static hil_model_status_t tapped_process(void *st, const int16_t *in, int16_t *out)
+{
+    tap_pre[0] = in[0];
+    tap_pre[1] = in[1];
+    tap_pre[2] = in[2];
+    if (staged_probe != NULL) staged_probe(staged_ctx, 0u);
+    tap_mid[0] = (int32_t)in[0] * 65536 + in[1];
+    tap_mid[1] = -1 - (int32_t)in[2];
+    if (staged_probe != NULL) staged_probe(staged_ctx, 1u);
+    return counting_process(st, in, out);
+}
+
+static int tapped_tap(const void *st, uint8_t stage, hil_tap_t *t)
+{
+    (void)st;
+    if (stage == 0u) { t->data = tap_pre; t->count = 3u; t->type = HIL_TAP_I16; return 1; }
+    if (stage == 1u) { t->data = tap_mid; t->count = 2u; t->type = HIL_TAP_I32; return 1; }
+    return 0; /* "gain" has no tap */
+}
+
+static const hil_model_stages_t tapped_stages = {.n = 3u, .names = staged_names,
+                                                 .set_probe = staged_set_probe, .tap = tapped_tap};
+
+/** The expected tap bytes (little-endian) of a frame made by make_frame(salt). */
+static size_t expected_tap(unsigned stage, unsigned salt, uint8_t *b)
+{
+    const int32_t s0 = ramp_sample(0, salt), s1 = ramp_sample(1, salt), s2 = ramp_sample(2, salt);
+    if (stage == 0u) {
+        put16(b, (uint16_t)s0); put16(b + 2, (uint16_t)s1); put16(b + 4, (uint16_t)s2);
+        return 6u;
+    }
+    put32(b, (uint32_t)(s0 * 65536 + s1));
+    put32(b + 4, (uint32_t)(-1 - s2));
+    return 8u;
+}
+
+static void test_taps(void)
+{
+    const msg_t *m;
+    uint8_t p[4] = {1, 0, 0, 0}, want[8];
+    /* a staged model without taps: no "taps" key, TAP refused */
+    fresh_agent();
+    test_model.process = staged_process;
+    test_model.stages = &staged_stages;
+    staged_probe = NULL;
+    send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
+    m = one(HIL_MSG_INFO, 0, 0);
+    if (m != NULL) CHECKM(!text_has(m, "taps="), "no taps key without taps");
+    send_req(HIL_MSG_TAP, 1, 1, p, 1);
+    expect_error(1, 1, HIL_ERR_UNSUPPORTED);
+
+    fresh_agent();
+    test_model.process = tapped_process;
+    test_model.stages = &tapped_stages;
+    staged_probe = NULL;
+    fake_port_step = 1000;
+    send_req(HIL_MSG_HELLO, 0, 0, NULL, 0);
+    m = one(HIL_MSG_INFO, 0, 0);
+    if (m != NULL) CHECKM(text_has(m, "\nstages=pre,mid,gain\ntaps=i16x3,i32x2,-\n"), "INFO taps");
+    /* malformed TAP requests change nothing */
+    send_req(HIL_MSG_TAP, 1, 1, p, 0);
+    expect_error(1, 1, HIL_ERR_BAD_PAYLOAD);
+    p[0] = 4;
+    send_req(HIL_MSG_TAP, 2, 2, p, 1);
+    expect_error(2, 2, HIL_ERR_BAD_PAYLOAD);
+    p[0] = HIL_TAP_DIGESTS;
+    send_req(HIL_MSG_TAP, 3, 3, p, 2);
+    expect_error(3, 3, HIL_ERR_BAD_PAYLOAD);
+    p[0] = HIL_TAP_CAPTURE;
+    p[1] = 2; /* "gain" has no tap */
+    send_req(HIL_MSG_TAP, 4, 4, p, 2);
+    expect_error(4, 4, HIL_ERR_UNSUPPORTED);
+    p[1] = 9;
+    send_req(HIL_MSG_TAP, 5, 5, p, 2);
+    expect_error(5, 5, HIL_ERR_UNSUPPORTED);
+    CHECK(staged_probe == NULL);
+
+    /* digests: CRC-32 of each tap's little-endian bytes, 0 for a stage without a tap */
+    p[0] = HIL_TAP_DIGESTS;
+    send_req(HIL_MSG_TAP, 6, 6, p, 1);
+    one(HIL_MSG_OK, 6, 6);
+    CHECK(staged_probe != NULL);
+    send_process(7, 7, 7);
+    m = one(HIL_MSG_RESULT, 7, 7);
+    if (m != NULL && CHECKM(m->h.len == 328u + 12u, "RESULT with digests")) {
+        size_t n0 = expected_tap(0u, 7u, want);
+        CHECK(rd32(m->payload + 4) == (HIL_RESULT_DIGESTS | (3u << 16)));
+        CHECK(rd32(m->payload + 328) == hil_crc32(0, want, n0));
+        n0 = expected_tap(1u, 7u, want);
+        CHECK(rd32(m->payload + 332) == hil_crc32(0, want, n0));
+        CHECK(rd32(m->payload + 336) == 0u);
+        check_samples(m, 7u, 0); /* taps only read */
+    }
+    /* with PROFILE on as well: stage counts, then digests */
+    p[0] = 1;
+    send_req(HIL_MSG_PROFILE, 8, 8, p, 1);
+    one(HIL_MSG_OK, 8, 8);
+    send_process(9, 9, 9);
+    m = one(HIL_MSG_RESULT, 9, 9);
+    if (m != NULL && CHECKM(m->h.len == 328u + 24u, "RESULT with stage counts and digests")) {
+        const size_t n0 = expected_tap(0u, 9u, want);
+        CHECK(rd32(m->payload + 4) == (HIL_RESULT_STAGES | (3u << 8) | HIL_RESULT_DIGESTS | (3u << 16)));
+        CHECK(rd32(m->payload + 340) == hil_crc32(0, want, n0));
+    }
+    p[0] = 0;
+    send_req(HIL_MSG_PROFILE, 10, 10, p, 1);
+    one(HIL_MSG_OK, 10, 10);
+    CHECK(staged_probe != NULL); /* still tapping */
+
+    /* capture: nothing to read until a frame was processed; then the tap in chunks */
+    p[0] = HIL_TAP_CAPTURE;
+    p[1] = 1;
+    send_req(HIL_MSG_TAP, 11, 11, p, 2);
+    one(HIL_MSG_OK, 11, 11);
+    p[0] = HIL_TAP_READ;
+    p[1] = 0;
+    put16(p + 2, 0);
+    send_req(HIL_MSG_TAP, 12, 12, p, 4);
+    expect_error(12, 12, HIL_ERR_UNSUPPORTED);
+    send_process(13, 13, 13);
+    m = one(HIL_MSG_RESULT, 13, 13);
+    if (m != NULL) CHECKM(m->h.len == 328u, "no digests while capturing");
+    send_req(HIL_MSG_TAP, 14, 14, p, 4);
+    m = one(HIL_MSG_TAP_DATA, 14, 14);
+    if (m != NULL && CHECKM(m->h.len == 6u + 8u, "TAP_DATA length")) {
+        expected_tap(1u, 13u, want);
+        CHECK(m->payload[0] == 1u && m->payload[1] == 4u && rd16(m->payload + 2) == 2u && rd16(m->payload + 4) == 0u);
+        CHECK(memcmp(m->payload + 6, want, 8u) == 0);
+    }
+    put16(p + 2, 6);
+    send_req(HIL_MSG_TAP, 15, 15, p, 4);
+    m = one(HIL_MSG_TAP_DATA, 15, 15);
+    if (m != NULL && CHECKM(m->h.len == 6u + 2u, "TAP_DATA from an offset")) CHECK(memcmp(m->payload + 6, want + 6, 2u) == 0);
+    put16(p + 2, 9);
+    send_req(HIL_MSG_TAP, 16, 16, p, 4);
+    expect_error(16, 16, HIL_ERR_BAD_PAYLOAD);
+    send_req(HIL_MSG_TAP, 17, 17, p, 3);
+    expect_error(17, 17, HIL_ERR_BAD_PAYLOAD);
+
+    /* off, and a new handshake starts untapped */
+    p[0] = HIL_TAP_OFF;
+    send_req(HIL_MSG_TAP, 18, 18, p, 1);
+    one(HIL_MSG_OK, 18, 18);
+    CHECK(staged_probe == NULL);
+    p[0] = HIL_TAP_DIGESTS;
+    send_req(HIL_MSG_TAP, 19, 19, p, 1);
+    one(HIL_MSG_OK, 19, 19);
+    send_req(HIL_MSG_HELLO, 20, 20, NULL, 0);
+    one(HIL_MSG_INFO, 20, 20);
+    CHECK(staged_probe == NULL);
+    send_process(21, 21, 21);
+    m = one(HIL_MSG_RESULT, 21, 21);
+    if (m != NULL) CHECK(m->h.len == 328u && rd32(m->payload + 4) == 0u);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -851,5 +1019,6 @@ int main(int argc, char **argv)
     test_hello_resync();
     test_bytewise();
     test_profile();
+    test_taps();
     return hil_check_summary();
 }

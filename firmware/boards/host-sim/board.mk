@@ -18,5 +18,9 @@ ALL_TARGETS += $(BUILD)/host/$(2)
 endef
 
 $(foreach m,$(MODEL),$(eval $(call HOST_SIM_template,$(m),hil-sim-$(m),)))
+# Build variants a model fragment asks for: SIM_VARIANTS_<model> := <name>... and
+# SIM_VARIANT_DEFS_<model>_<name> := -D... give $(BUILD)/host/hil-sim-<model>-<name>.
+$(foreach m,$(MODEL),$(foreach v,$(SIM_VARIANTS_$(m)),\
+	$(eval $(call HOST_SIM_template,$(m),hil-sim-$(m)-$(v),$(SIM_VARIANT_DEFS_$(m)_$(v))))))
 # deliberately wrong images: build/host/hil-sim-<model>-$(CORRUPT_SUFFIX) (see ../../Makefile)
 $(foreach m,$(CORRUPT_MODELS),$(eval $(call HOST_SIM_template,$(m),hil-sim-$(m)-$(CORRUPT_SUFFIX),$(CORRUPT_DEFS))))

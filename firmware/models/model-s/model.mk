@@ -16,7 +16,7 @@ MODEL_SRCS_model-s := $(MS_DIR)/ms_model.c $(MS_DIR)/ms_nn.c $(MS_DIR)/ms_fft.c 
 MODEL_HDRS_model-s := $(wildcard $(MS_DIR)/*.h)
 MODEL_INC_model-s := -I$(MS_DIR)
 MODEL_SYMBOL_model-s := ms_model
-MODEL_STATE_BYTES_model-s := 7168
+MODEL_STATE_BYTES_model-s := 7424
 
 # Tuned parameter defaults: `make MS_PARAMS_OVERRIDE=path/to/params.h` (the header `hil tune`
 # writes) compiles them into every model-s image. The header is a prerequisite, so the build id
@@ -65,6 +65,21 @@ QB_VARIANTS_model-s := ref nostages
 QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
 # without the stage probe calls (MS_STAGES=0): the cost of stages when profiling is off
 QB_VARIANT_DEFS_model-s_nostages := -DMS_STAGES=0
+
+# Deliberate one-LSB errors in one stage (MS_FAULT_*, see ms_model.h), for the tests of the
+# first-divergence report: stagefault-<stage>-f<frame>-e<element> adds 1 to element <element> of
+# stage <stage>'s output in every frame from <frame> on. Built for QEMU (QB_VARIANTS) and the host
+# simulator (SIM_VARIANTS, boards/host-sim/board.mk); the tests read stage, frame and element from
+# the name.
+MS_STAGE_FAULTS := gru1-f57-e12 synthesis-f40-e7
+ms_upper = $(shell echo '$(1)' | tr a-z A-Z)
+ms_fault_defs = -DMS_FAULT_STAGE=MS_STAGE_$(call ms_upper,$(word 1,$(subst -, ,$(1)))) \
+	-DMS_FAULT_FRAME=$(patsubst f%,%,$(word 2,$(subst -, ,$(1)))) \
+	-DMS_FAULT_ELEM=$(patsubst e%,%,$(word 3,$(subst -, ,$(1))))
+QB_VARIANTS_model-s += $(addprefix stagefault-,$(MS_STAGE_FAULTS))
+SIM_VARIANTS_model-s := $(addprefix stagefault-,$(MS_STAGE_FAULTS))
+$(foreach f,$(MS_STAGE_FAULTS),$(eval QB_VARIANT_DEFS_model-s_stagefault-$(f) := $(call ms_fault_defs,$(f))))
+$(foreach f,$(MS_STAGE_FAULTS),$(eval SIM_VARIANT_DEFS_model-s_stagefault-$(f) := $(call ms_fault_defs,$(f))))
 
 # QEMU batch image (harness/bench/qemu-overhead.ts): model S on the qemu-mps2-an386 board start-up
 # with no agent and no link traffic; it reads its input from PSRAM (see tools/ms_qemu_batch.c).

@@ -157,14 +157,22 @@ ms_status_t ms_set_path(ms_state_t *st, ms_path_t path)
     return MS_OK;
 }
 
+#ifdef MS_FAULT_STAGE
+static void inject_fault(ms_state_t *st, unsigned stage);
+#define MS_FAULT(st, k) inject_fault((st), (k))
+#else
+#define MS_FAULT(st, k) ((void)0)
+#endif
+
 #if MS_STAGES
 /** End of stage k: tell the installed probe (the agent reads its counter there). */
 #define MS_STAGE_END(st, k) \
     do { \
+        MS_FAULT(st, k); \
         if ((st)->probe != NULL) (st)->probe((st)->probe_ctx, (uint8_t)(k)); \
     } while (0)
 #else
-#define MS_STAGE_END(st, k) ((void)0)
+#define MS_STAGE_END(st, k) MS_FAULT(st, k)
 #endif
 
 const char *const ms_stage_names[MS_N_STAGES] = {
@@ -178,6 +186,51 @@ void ms_set_probe(ms_state_t *st, hil_stage_probe_t probe, void *ctx)
     st->probe_ctx = probe != NULL ? ctx : NULL;
 }
 
+int ms_tap(const ms_state_t *st, uint8_t stage, hil_tap_t *tap)
+{
+    const void *d;
+    uint16_t n;
+    uint8_t type;
+    switch (stage) {
+    case MS_STAGE_INPUT: d = st->in_buf; n = MS_WIN; type = HIL_TAP_I16; break;
+    case MS_STAGE_WINDOW:
+    case MS_STAGE_IFFT: d = st->fft; n = MS_NFFT; type = HIL_TAP_I32; break;
+    case MS_STAGE_FFT:
+    case MS_STAGE_GAINS: d = st->spec; n = 2u * MS_NBINS; type = HIL_TAP_I32; break;
+    case MS_STAGE_BANDS: d = st->energy_q8; n = MS_NB; type = HIL_TAP_I64; break;
+    case MS_STAGE_FEATURES: d = st->feat; n = MS_NB; type = HIL_TAP_I16; break;
+    case MS_STAGE_DENSE1: d = st->a1; n = MS_D1; type = HIL_TAP_I16; break;
+    case MS_STAGE_GRU1: d = st->h1; n = MS_H1; type = HIL_TAP_I16; break;
+    case MS_STAGE_GRU2: d = st->h2; n = MS_H2; type = HIL_TAP_I16; break;
+    case MS_STAGE_DENSE2: d = st->gain_q15; n = MS_NB; type = HIL_TAP_I32; break;
+    case MS_STAGE_SYNTHESIS: d = st->out; n = MS_HOP; type = HIL_TAP_I16; break;
+    default: return 0;
+    }
+    tap->data = d;
+    tap->count = n;
+    tap->type = type;
+    return 1;
+}
+
+#ifdef MS_FAULT_STAGE
+/** Deliberate-error builds: +1 LSB on element MS_FAULT_ELEM of stage MS_FAULT_STAGE's output
+ *  from frame MS_FAULT_FRAME on (see ms_model.h). */
+static void inject_fault(ms_state_t *st, unsigned stage)
+{
+    hil_tap_t t;
+    if (stage != (unsigned)(MS_FAULT_STAGE) || st->frame < (uint32_t)(MS_FAULT_FRAME)) return;
+    if (!ms_tap(st, (uint8_t)stage, &t) || (unsigned)(MS_FAULT_ELEM) >= t.count) return;
+    if (t.type == HIL_TAP_I16) {
+        int16_t *p = (int16_t *)(uintptr_t)t.data + (MS_FAULT_ELEM);
+        *p = hil_sat16((int32_t)*p + 1);
+    } else if (t.type == HIL_TAP_I32) {
+        ((int32_t *)(uintptr_t)t.data)[MS_FAULT_ELEM] += 1;
+    } else {
+        ((int64_t *)(uintptr_t)t.data)[MS_FAULT_ELEM] += 1;
+    }
+}
+#endif
+
 const int32_t *ms_band_gains(const ms_state_t *st)
 {
     return st->gain_q15;
@@ -190,6 +243,10 @@ void ms_reset(ms_state_t *st)
     memset(st->h1, 0, sizeof st->h1);
     memset(st->h2, 0, sizeof st->h2);
     memset(st->gain_q15, 0, sizeof st->gain_q15);
+    memset(st->energy_q8, 0, sizeof st->energy_q8);
+#ifdef MS_FAULT_STAGE
+    st->frame = 0u;
+#endif
 }
 
 void ms_init(ms_state_t *st)
@@ -201,7 +258,7 @@ void ms_init(ms_state_t *st)
 }
 
 /** Steps 2-4: block exponent, windowing, FFT, band energies; returns s. */
-static unsigned analyse(ms_state_t *st, uint64_t energy_q8[MS_NB])
+static unsigned analyse(ms_state_t *st)
 {
     int64_t esum[MS_NB];
     int32_t m = 0;
@@ -241,7 +298,7 @@ static unsigned analyse(ms_state_t *st, uint64_t energy_q8[MS_NB])
         const int32_t re = st->spec[2u * 256u];
         esum[MS_NB - 1u] += 32768 * hil_rshr64((int64_t)re * re, 10u);
     }
-    for (b = 0u; b < MS_NB; b++) energy_q8[b] = (uint64_t)hil_rshr64(esum[b], 7u + 2u * s);
+    for (b = 0u; b < MS_NB; b++) st->energy_q8[b] = hil_rshr64(esum[b], 7u + 2u * s);
     MS_STAGE_END(st, MS_STAGE_BANDS);
     return s;
 }
@@ -279,9 +336,9 @@ static int16_t limit_sample(int32_t y, int32_t lim)
 
 ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
 {
-    uint64_t energy_q8[MS_NB];
     unsigned s, n, b;
     if (st == NULL || in == NULL || out == NULL) return MS_FAILED;
+    st->out = out;
 
     /* 1. input */
     memmove(st->in_buf, st->in_buf + MS_HOP, MS_HOP * sizeof st->in_buf[0]);
@@ -289,11 +346,11 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
     MS_STAGE_END(st, MS_STAGE_INPUT);
 
     /* 2-4. analysis */
-    s = analyse(st, energy_q8);
+    s = analyse(st);
 
     /* 5. features: (log2(E + 1) - 24) / 32 in Q15 = log2(E_q8 + 256) in Q10 - 8 * 1024 - 24576 */
     for (b = 0u; b < MS_NB; b++) {
-        const int32_t l = log2_q10(energy_q8[b] + 256u) - 8 * 1024;
+        const int32_t l = log2_q10((uint64_t)st->energy_q8[b] + 256u) - 8 * 1024;
         st->feat[b] = hil_sat16(l - 24576);
     }
     MS_STAGE_END(st, MS_STAGE_FEATURES);
@@ -335,6 +392,10 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
         }
     }
     MS_STAGE_END(st, MS_STAGE_SYNTHESIS);
+#ifdef MS_FAULT_STAGE
+    st->frame++;
+#endif
+    st->out = NULL;
     return MS_OK;
 }
 
@@ -359,8 +420,13 @@ static void glue_set_probe(void *state, hil_stage_probe_t probe, void *ctx)
 {
     ms_set_probe((ms_state_t *)state, probe, ctx);
 }
+static int glue_tap(const void *state, uint8_t stage, hil_tap_t *tap)
+{
+    return ms_tap((const ms_state_t *)state, stage, tap);
+}
 
-static const hil_model_stages_t ms_stages = { (uint8_t)MS_N_STAGES, ms_stage_names, glue_set_probe };
+static const hil_model_stages_t ms_stages = { (uint8_t)MS_N_STAGES, ms_stage_names, glue_set_probe,
+                                              glue_tap };
 #endif
 
 const hil_model_t ms_model = {

@@ -8,6 +8,11 @@
  * Integer only (no floating point): identical output on every C99 target.
  * See README.md in this folder for Q formats, memory and cycle figures.
  *
+ * Deliberate-error builds (tests of `hil`'s first-divergence report only): with
+ * MS_FAULT_STAGE = k, MS_FAULT_FRAME = f and MS_FAULT_ELEM = e defined, element e of stage k's
+ * tap is off by +1 LSB at the end of that stage in every frame from frame f (0-based since the
+ * last reset) on.
+ *
  * Usage (CMSIS style: caller-owned instance, init, process):
  *   static ms_state_t st;  ms_init(&st);  ms_process(&st, in160, out160);
  * or through the hil_model_t descriptor ms_model (state_size = sizeof(ms_state_t)).
@@ -62,7 +67,7 @@ enum {
 };
 
 /** Bytes reserved for the model state (>= sizeof(ms_state_t), multiple of 8). */
-#define MS_STATE_BYTES 7168u
+#define MS_STATE_BYTES 7424u
 
 /** Caller-owned model state. Treat the fields as private. */
 typedef struct {
@@ -87,9 +92,14 @@ typedef struct {
     int16_t feat[MS_NB];        /**< features, Q15 */
     int16_t a1[MS_D1];          /**< dense 1 output, Q15 */
     int32_t gain_q15[MS_NB];    /**< band gains after the floor (<= 32768) */
-    /* profiling */
+    int64_t energy_q8[MS_NB];   /**< band energies, LSB^2 Q8 (< 2^63) */
+    int16_t *out;               /**< the output frame, while ms_process runs (the synthesis tap) */
+    /* profiling and taps */
     hil_stage_probe_t probe;    /**< called at the end of each stage, or NULL */
     void *probe_ctx;
+#ifdef MS_FAULT_STAGE
+    uint32_t frame;             /**< frames since the last reset (deliberate-error builds only) */
+#endif
 } ms_state_t;
 
 /** The parameter table (names, units, ranges, defaults). */
@@ -100,6 +110,16 @@ extern const char *const ms_stage_names[MS_N_STAGES];
 
 /** Install (probe != NULL) or remove the stage probe; ms_reset keeps it, ms_init removes it. */
 void ms_set_probe(ms_state_t *st, hil_stage_probe_t probe, void *ctx);
+
+/**
+ * The tap of stage `stage` (PROTOCOL.md 4.5): the buffer holding that stage's output, valid at
+ * the stage's end. Every stage has one: input in_buf (i16 x 320), window and ifft the time
+ * buffer (i32 x 512, scale 2^(5+s)), fft and gains the spectrum (i32 x 514), bands the energies
+ * (i64 x 20, Q8), features (i16 x 20, Q15), dense1 (i16 x 32, Q15), gru1 and gru2 the states
+ * (i16 x 48, Q15), dense2 the floored band gains (i32 x 20, Q15), synthesis the output frame
+ * (i16 x 160). Returns 0 for a stage number out of range.
+ */
+int ms_tap(const ms_state_t *st, uint8_t stage, hil_tap_t *tap);
 
 /** The hil_model_t descriptor of model S (id "model-s"). */
 extern const hil_model_t ms_model;

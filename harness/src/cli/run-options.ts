@@ -23,6 +23,8 @@ export interface RunArgs extends FaultArgs {
   baseline?: string;
   'baseline-threshold'?: number;
   profile?: boolean;
+  diagnose?: boolean;
+  reference?: string;
   clock?: number;
   cpi?: number;
   'required-margin'?: number;
@@ -49,6 +51,8 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('baseline', { type: 'string', describe: 'earlier report.json to compare per-case cycles with' })
     .option('baseline-threshold', { type: 'number', describe: 'relative cycle increase flagged as a regression (default 0.05)' })
     .option('profile', { type: 'boolean', describe: 'per-stage counts of every frame, for models that declare stages: median, p99, max and share per stage in the reports (adds the probe\'s own instructions to each frame)' })
+    .option('diagnose', { type: 'boolean', default: true, describe: 'on an output mismatch, stream the case again on the target and on the reference (host simulator) with stage taps and name the first stage that differs, with frame, element and both values (--no-diagnose: skip)' })
+    .option('reference', { type: 'string', describe: 'reference image for --diagnose (a host-sim executable; default: firmware/build/host/hil-sim-<model of the device>)' })
     .option('clock', { type: 'number', describe: 'core clock in Hz for the real-time budget (overrides the profile)' })
     .option('cpi', { type: 'number', describe: 'cycles per instruction for emulator estimates (overrides the profile)' })
     .option('required-margin', { type: 'number', describe: 'required real-time margin as a fraction, e.g. 0.1' })

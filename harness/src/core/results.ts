@@ -4,6 +4,7 @@
  * counter source). Closed unions for every status.
  */
 import type { StageProfile } from '../perf/stage-profile.ts';
+import type { StageDivergence } from '../assertions/stage-divergence.ts';
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
 import type { BoardRecord } from './board-record.ts';
 import type { DeploymentLossRecord } from '../dsp/model-s/deployment-loss.ts';
@@ -68,6 +69,8 @@ export interface CaseResult {
   readonly quality?: CaseQuality;
   /** Per-stage profile (`hil run --profile` on a model that declares stages; perf/stage-profile.ts). */
   readonly profile?: StageProfile;
+  /** Output mismatches: the first stage whose output differs from the reference's (assertions/stage-divergence.ts). */
+  readonly firstDivergence?: StageDivergence;
 }
 
 export interface CaseQuality {

@@ -13,7 +13,7 @@
 import { crc32 } from './crc32.ts';
 import { encodeFrame } from './frame-codec.ts';
 import { CRC_SIZE, HEADER_SIZE, LINE_MARKER, MsgType, NakReason, DeviceErrorCode } from './messages.ts';
-import { formatKeyValues, packError, packNak, packParam, packResult, packSamples } from './payloads.ts';
+import { formatKeyValues, packError, packNak, packParam, packResult, packSamples, packTap, packTapData } from './payloads.ts';
 
 export interface CanonicalFrame {
   readonly name: string;
@@ -54,6 +54,9 @@ export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
   { name: 'process-512', type: MsgType.PROCESS, seq: 0x1234, tx: 0xabcd, payload: packSamples(ramp(512, 127)) },
   { name: 'stats', type: MsgType.STATS, seq: 5, tx: 6, payload: new Uint8Array(0) },
   { name: 'profile-on', type: MsgType.PROFILE, seq: 6, tx: 7, payload: Uint8Array.of(1) },
+  { name: 'tap-digests', type: MsgType.TAP, seq: 7, tx: 8, payload: packTap('digests') },
+  { name: 'tap-capture', type: MsgType.TAP, seq: 8, tx: 9, payload: packTap('capture', 6) },
+  { name: 'tap-read', type: MsgType.TAP, seq: 9, tx: 10, payload: packTap('read', 0x0480) },
   {
     name: 'info',
     type: MsgType.INFO,
@@ -80,6 +83,19 @@ export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
       ['stages', 'input,window,fft,bands,features,dense1,gru1,gru2,dense2,gains,ifft,synthesis'],
     ]),
   },
+  {
+    name: 'info-taps',
+    type: MsgType.INFO,
+    seq: 0,
+    tx: 0,
+    payload: formatKeyValues([
+      ['proto', '1'],
+      ['model', 'model-s'],
+      ['hop', '160'],
+      ['stages', 'input,window,fft,bands,features,dense1,gru1,gru2,dense2,gains,ifft,synthesis'],
+      ['taps', 'i16x320,i32x512,i32x514,i64x20,i16x20,i16x32,i16x48,i16x48,i32x20,i32x514,i32x512,i16x160'],
+    ]),
+  },
   { name: 'ok', type: MsgType.OK, seq: 1, tx: 2, payload: new Uint8Array(0) },
   { name: 'param', type: MsgType.PARAM, seq: 2, tx: 3, payload: packParam(0, -1536) },
   {
@@ -95,6 +111,20 @@ export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
     seq: 7,
     tx: 8,
     payload: packResult({ cycles: 254880, flags: 0, samples: ramp(160, 91), stages: Uint32Array.of(3016, 9119, 46072, 9333, 1528, 3876, 44877, 49482, 3707, 9082, 60926, 14862) }),
+  },
+  {
+    name: 'result-digests',
+    type: MsgType.RESULT,
+    seq: 10,
+    tx: 11,
+    payload: packResult({ cycles: 0, flags: 0, samples: ramp(160, 53), digests: Uint32Array.of(0x1c291ca3, 0xcbf43926, 0, 0xffffffff) }),
+  },
+  {
+    name: 'tap-data',
+    type: MsgType.TAP_DATA,
+    seq: 9,
+    tx: 10,
+    payload: packTapData({ stage: 6, elemBytes: 2, count: 48, offset: 64, bytes: packSamples(ramp(16, 4099)) }),
   },
   {
     name: 'stats-reply',

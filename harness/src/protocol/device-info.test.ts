@@ -102,6 +102,17 @@ describe('parseDeviceInfo', () => {
     expect(() => parseDeviceInfo(info.payload)).to.throw(HarnessError, /"fw_version"/);
   });
 
+  it('parses INFO taps per stage, and names a bad entry, a wrong count or taps without stages', () => {
+    const base = Buffer.from(formatDeviceInfo(new FakeDevice().info)).toString();
+    const info = (extra: string) => Buffer.from(`${base}${extra}`);
+    expect(parseDeviceInfo(info('stages=input,fft,gru1\ntaps=i16x320,-,i64x20\n')).taps).to.deep.equal([{ bits: 16, count: 320 }, null, { bits: 64, count: 20 }]);
+    expect(parseDeviceInfo(info('stages=input,fft\n')).taps).to.equal(undefined);
+    expect(() => parseDeviceInfo(info('stages=input,fft\ntaps=i16x3\n'), { target: 't' })).to.throw(HarnessError, /t: INFO taps="i16x3" has 1 entries for 2 stages/);
+    expect(() => parseDeviceInfo(info('stages=input\ntaps=f32x3\n'))).to.throw(HarnessError, /has a bad entry "f32x3" \(expected i16xN, i32xN, i64xN or -\)/);
+    expect(() => parseDeviceInfo(info('stages=input\ntaps=i16x0\n'))).to.throw(HarnessError, /bad entry "i16x0"/);
+    expect(() => parseDeviceInfo(info('taps=i16x3\n'))).to.throw(HarnessError, /INFO taps="i16x3" comes without "stages"/);
+  });
+
   it('parses INFO stages, and names a bad, repeated or excess stage', () => {
     const base = formatDeviceInfo(new FakeDevice().info).toString();
     const withStages = (v: string) => Buffer.from(`${base}stages=${v}\n`);

@@ -45,6 +45,14 @@ export interface DeviceInfo {
   readonly params: readonly ParamDesc[];
   /** Named stages of the model's frame (INFO `stages`), in order; absent: not profiled by stage. */
   readonly stages?: readonly string[];
+  /** Per stage, its tap's element type and count, or null (INFO `taps`, 4.5); absent: no taps. */
+  readonly taps?: ReadonlyArray<TapDesc | null>;
+}
+
+/** A stage tap's shape: `count` signed integers of `bits` bits. */
+export interface TapDesc {
+  readonly bits: 16 | 32 | 64;
+  readonly count: number;
 }
 
 type Ctx = { readonly target?: string };
@@ -135,7 +143,10 @@ export function parseDeviceInfo(payload: Uint8Array | KeyValues, ctx: Ctx = {}):
   }
   const stagesText = single.get('stages');
   const stages = stagesText === undefined ? undefined : parseStages(stagesText, ctx);
-  return { proto, ...ident, ...audio, counter: counter as CounterKind, ...link, params, ...(stages ? { stages } : {}) };
+  const tapsText = single.get('taps');
+  if (tapsText !== undefined && !stages) throw bad(ctx, 'taps', tapsText, 'comes without "stages"');
+  const taps = tapsText === undefined || !stages ? undefined : parseTaps(tapsText, stages.length, ctx);
+  return { proto, ...ident, ...audio, counter: counter as CounterKind, ...link, params, ...(stages ? { stages } : {}), ...(taps ? { taps } : {}) };
 }
 
 /** Largest number of stages a device may declare (PROTOCOL.md 4.4). */
@@ -152,6 +163,24 @@ function parseStages(text: string, ctx: Ctx): string[] {
     seen.add(n);
   }
   return names;
+}
+
+/** INFO `taps`: one entry per stage, `i16x320`, `i32x20`, `i64x20` or `-` (no tap). */
+function parseTaps(text: string, nStages: number, ctx: Ctx): Array<TapDesc | null> {
+  const items = text.split(',');
+  if (items.length !== nStages) throw bad(ctx, 'taps', text, `has ${items.length} entries for ${nStages} stages`);
+  return items.map((it) => {
+    if (it === '-') return null;
+    const m = /^i(16|32|64)x(\d{1,5})$/.exec(it);
+    const count = m ? Number(m[2]) : 0;
+    if (!m || count < 1 || count > 0xffff) throw bad(ctx, 'taps', text, `has a bad entry ${JSON.stringify(it)} (expected i16xN, i32xN, i64xN or -)`);
+    return { bits: Number(m[1]) as 16 | 32 | 64, count };
+  });
+}
+
+/** INFO `taps` text of a tap list. */
+export function formatTaps(taps: ReadonlyArray<TapDesc | null>): string {
+  return taps.map((t) => (t ? `i${t.bits}x${t.count}` : '-')).join(',');
 }
 
 function bad(ctx: Ctx, key: string, value: string, why: string): HarnessError {
@@ -204,6 +233,7 @@ export function formatDeviceInfo(info: DeviceInfo): Uint8Array {
   ];
   for (const p of info.params) kv.push(['param', [p.id, p.name, p.unit, p.fracBits, p.min, p.max, p.def].join(',')]);
   if (info.stages && info.stages.length > 0) kv.push(['stages', info.stages.join(',')]);
+  if (info.stages && info.stages.length > 0 && info.taps) kv.push(['taps', formatTaps(info.taps)]);
   return formatKeyValues(kv);
 }
 

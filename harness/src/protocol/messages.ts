@@ -15,11 +15,13 @@ export const MsgType = {
   PROCESS: 0x05,
   STATS: 0x06,
   PROFILE: 0x07,
+  TAP: 0x08,
   INFO: 0x81,
   OK: 0x82,
   PARAM: 0x83,
   RESULT: 0x85,
   STATS_REPLY: 0x86,
+  TAP_DATA: 0x88,
   BOOT: 0xc0,
   FAULT: 0xc1,
   NAK: 0xe0,
@@ -41,8 +43,14 @@ export const DeviceErrorCode = {
 } as const;
 export type DeviceErrorName = keyof typeof DeviceErrorCode;
 
-/** RESULT.flags: bit 0 count overflow; bit 1 stage counts follow the samples, their number in bits 8..15. */
-export const ResultFlag = { COUNT_OVERFLOW: 1, STAGES: 2 } as const;
+/**
+ * RESULT.flags: bit 0 count overflow; bit 1 stage counts follow the samples, their number in bits
+ * 8..15; bit 2 stage digests follow those, their number in bits 16..23 (PROTOCOL.md 4.5).
+ */
+export const ResultFlag = { COUNT_OVERFLOW: 1, STAGES: 2, DIGESTS: 4 } as const;
+
+/** TAP request operations (PROTOCOL.md 4.5). */
+export const TapOp = { OFF: 0, DIGESTS: 1, CAPTURE: 2, READ: 3 } as const;
 
 function reverse<T extends Record<string, number>>(o: T): Map<number, keyof T> {
   return new Map(Object.entries(o).map(([k, v]) => [v, k as keyof T]));

@@ -17,11 +17,13 @@ import {
   packParam,
   packResult,
   packSamples,
+  packTapData,
   parseKeyValues,
   unpackError,
   unpackNak,
   unpackParam,
   unpackResult,
+  unpackTapData,
 } from './payloads.ts';
 import { FakeDevice } from '../session/fake-device.ts';
 
@@ -58,12 +60,22 @@ describe('protocol payload properties (seeded)', () => {
       const value = (rng.int(0x10000) << 16) | rng.int(0x10000);
       expect(unpackParam(packParam(id, value))).to.deep.equal({ id, value });
       const samples = new Int16Array(rng.int(300)).map(() => rng.int(0x10000) - 0x8000);
-      const flags = rng.int(0x10000) & ~0xff02; // bit 1 and bits 8..15 describe the stage counts
-      const stages = rng.int(2) ? Uint32Array.from({ length: 1 + rng.int(16) }, () => rng.int(0x10000) * 0x10000 + rng.int(0x10000)) : undefined;
-      const r = unpackResult(packResult({ cycles: rng.int(0x10000) * 0x10000 + rng.int(0x10000), flags, samples, ...(stages ? { stages } : {}) }));
+      // bits 1, 2, 8..15 and 16..23 describe the stage counts and digests
+      const flags = rng.int(0x10000) & ~0xff06;
+      const words = () => (rng.int(2) ? Uint32Array.from({ length: 1 + rng.int(16) }, () => rng.int(0x10000) * 0x10000 + rng.int(0x10000)) : undefined);
+      const stages = words();
+      const digests = words();
+      const r = unpackResult(packResult({ cycles: rng.int(0x10000) * 0x10000 + rng.int(0x10000), flags, samples, ...(stages ? { stages } : {}), ...(digests ? { digests } : {}) }));
       expect(Array.from(r.samples)).to.deep.equal(Array.from(samples));
-      expect(r.flags & ~0xff02).to.equal(flags);
+      expect(r.flags & ~0xffff06).to.equal(flags);
       expect(r.stages && Array.from(r.stages)).to.deep.equal(stages && Array.from(stages));
+      expect(r.digests && Array.from(r.digests)).to.deep.equal(digests && Array.from(digests));
+      const elemBytes = [2, 4, 8][rng.int(3)]!;
+      const count = 1 + rng.int(600);
+      const offset = rng.int(count * elemBytes + 1);
+      const tap = { stage: rng.int(16), elemBytes, count, offset, bytes: rng.bytes(rng.int(count * elemBytes - offset + 1)) };
+      const t = unpackTapData(packTapData(tap));
+      expect({ ...t, bytes: Array.from(t.bytes) }).to.deep.equal({ ...tap, bytes: Array.from(tap.bytes) });
       expect(packSamples(samples).length).to.equal(2 * samples.length);
       const expected = rng.int(0x10000);
       const reason = 1 + rng.int(5);
@@ -91,11 +103,18 @@ describe('protocol payload properties (seeded)', () => {
     expect(Array.from(new Int16Array(Uint8Array.from(padded).buffer))).to.deep.equal([...Array.from(samples.subarray(0, 100)), ...new Array(60).fill(0)]);
   });
 
-  it('INFO round-trips through formatDeviceInfo / parseDeviceInfo, with and without stages', () => {
+  it('INFO round-trips through formatDeviceInfo / parseDeviceInfo, with and without stages and taps', () => {
     const info = new FakeDevice().info;
     expect(parseDeviceInfo(formatDeviceInfo(info))).to.deep.equal(info);
     const staged = { ...info, stages: ['input', 'fft', 'gru1'] };
     expect(parseDeviceInfo(formatDeviceInfo(staged))).to.deep.equal(staged);
+    const tapped = { ...staged, taps: [{ bits: 16 as const, count: 320 }, null, { bits: 64 as const, count: 20 }] };
+    expect(parseDeviceInfo(formatDeviceInfo(tapped))).to.deep.equal(tapped);
+  });
+
+  it('a RESULT whose flags announce more stage digests than it carries is a protocol error naming them', () => {
+    const packed = Buffer.from(packResult({ cycles: 1, flags: 0, samples: new Int16Array(3), stages: Uint32Array.of(1), digests: Uint32Array.of(1, 2) }));
+    expect(() => unpackResult(packed.subarray(0, 16))).to.throw(HarnessError, /not 8 \+ 2\*n \+ 4\*1 \(stage counts\) \+ 4\*2 \(stage digests\)/);
   });
 
   it('a RESULT whose flags announce more stage counts than it carries is a protocol error naming them', () => {
@@ -109,6 +128,7 @@ describe('protocol payload properties (seeded)', () => {
     const parsers: Array<[string, (p: Uint8Array) => unknown]> = [
       ['unpackParam', unpackParam],
       ['unpackResult', unpackResult],
+      ['unpackTapData', unpackTapData],
       ['unpackNak', unpackNak],
       ['unpackError', unpackError],
       ['parseKeyValues', parseKeyValues],
@@ -122,7 +142,7 @@ describe('protocol payload properties (seeded)', () => {
       for (const [name, fn] of parsers) if (onlyProtocolErrors(name, () => fn(p)) === 'refused') refused[name] = (refused[name] ?? 0) + 1;
     }
     // the malformed inputs really were refused (the property is not vacuous)
-    for (const name of ['unpackParam', 'unpackResult', 'unpackNak', 'parseDeviceInfo', 'parseDeviceStats']) expect(refused[name], name).to.be.above(100);
+    for (const name of ['unpackParam', 'unpackResult', 'unpackTapData', 'unpackNak', 'parseDeviceInfo', 'parseDeviceStats']) expect(refused[name], name).to.be.above(100);
   });
 
   it('mutations of a valid INFO are parsed or refused with a HANDSHAKE error', () => {

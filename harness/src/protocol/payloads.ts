@@ -3,7 +3,7 @@
  * used by INFO, STATS_REPLY, BOOT and FAULT. Pure functions.
  */
 import { HarnessError } from '../core/errors.ts';
-import { ResultFlag } from './messages.ts';
+import { ResultFlag, TapOp } from './messages.ts';
 
 export interface ResultPayload {
   readonly cycles: number;
@@ -11,6 +11,8 @@ export interface ResultPayload {
   readonly samples: Int16Array;
   /** Per-stage counts of this frame (profiling on), in stage order; they add up to `cycles`. */
   readonly stages?: Uint32Array;
+  /** Per-stage CRC-32 of the stage taps (TAP DIGESTS on), in stage order; 0 for a stage without a tap. */
+  readonly digests?: Uint32Array;
 }
 
 export function packParam(id: number, value?: number): Uint8Array {
@@ -53,9 +55,11 @@ export function unpackResult(p: Uint8Array): ResultPayload {
   if (p.length < 8) throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
   const flags = u32le(p, 4);
   const nStages = flags & ResultFlag.STAGES ? (flags >>> 8) & 0xff : 0;
-  const sampleBytes = p.length - 8 - 4 * nStages;
+  const nDigests = flags & ResultFlag.DIGESTS ? (flags >>> 16) & 0xff : 0;
+  const sampleBytes = p.length - 8 - 4 * (nStages + nDigests);
   if (sampleBytes < 0 || sampleBytes % 2 !== 0) {
-    throw new HarnessError('PROTOCOL', nStages > 0 ? `RESULT payload of ${p.length} bytes is not 8 + 2*n + 4*${nStages} (stage counts)` : `RESULT payload of ${p.length} bytes is not 8 + 2*n`);
+    const extra = [nStages > 0 ? `4*${nStages} (stage counts)` : '', nDigests > 0 ? `4*${nDigests} (stage digests)` : ''].filter(Boolean).join(' + ');
+    throw new HarnessError('PROTOCOL', `RESULT payload of ${p.length} bytes is not 8 + 2*n${extra ? ` + ${extra}` : ''}`);
   }
   const n = sampleBytes / 2;
   const at = p.byteOffset + 8;
@@ -65,10 +69,18 @@ export function unpackResult(p: Uint8Array): ResultPayload {
     samples = new Int16Array(n);
     for (let i = 0; i < n; i++) samples[i] = (p[8 + 2 * i]! | (p[9 + 2 * i]! << 8)) << 16 >> 16;
   }
-  if (nStages === 0) return { cycles: u32le(p, 0), flags, samples };
-  const stages = new Uint32Array(nStages);
-  for (let k = 0; k < nStages; k++) stages[k] = u32le(p, 8 + sampleBytes + 4 * k);
-  return { cycles: u32le(p, 0), flags, samples, stages };
+  const words = (count: number, from: number): Uint32Array => {
+    const w = new Uint32Array(count);
+    for (let k = 0; k < count; k++) w[k] = u32le(p, from + 4 * k);
+    return w;
+  };
+  return {
+    cycles: u32le(p, 0),
+    flags,
+    samples,
+    ...(nStages > 0 ? { stages: words(nStages, 8 + sampleBytes) } : {}),
+    ...(nDigests > 0 ? { digests: words(nDigests, 8 + sampleBytes + 4 * nStages) } : {}),
+  };
 }
 
 function u32le(p: Uint8Array, at: number): number {
@@ -77,12 +89,67 @@ function u32le(p: Uint8Array, at: number): number {
 
 export function packResult(r: ResultPayload): Uint8Array {
   const nStages = r.stages?.length ?? 0;
-  const b = Buffer.alloc(8 + r.samples.length * 2 + 4 * nStages);
-  const flags = nStages > 0 ? (r.flags & ~0xff00) | ResultFlag.STAGES | (nStages << 8) : r.flags;
+  const nDigests = r.digests?.length ?? 0;
+  const b = Buffer.alloc(8 + r.samples.length * 2 + 4 * (nStages + nDigests));
+  let flags = r.flags;
+  if (nStages > 0) flags = (flags & ~0xff00) | ResultFlag.STAGES | (nStages << 8);
+  if (nDigests > 0) flags = (flags & ~0xff0000) | ResultFlag.DIGESTS | (nDigests << 16);
   b.writeUInt32LE(r.cycles >>> 0, 0);
   b.writeUInt32LE(flags >>> 0, 4);
   for (let i = 0; i < r.samples.length; i++) b.writeInt16LE(r.samples[i]!, 8 + 2 * i);
-  for (let k = 0; k < nStages; k++) b.writeUInt32LE(r.stages![k]! >>> 0, 8 + r.samples.length * 2 + 4 * k);
+  const tail = 8 + r.samples.length * 2;
+  for (let k = 0; k < nStages; k++) b.writeUInt32LE(r.stages![k]! >>> 0, tail + 4 * k);
+  for (let k = 0; k < nDigests; k++) b.writeUInt32LE(r.digests![k]! >>> 0, tail + 4 * (nStages + k));
+  return b;
+}
+
+/** TAP request payloads (PROTOCOL.md 4.5). */
+export function packTap(op: 'off' | 'digests'): Uint8Array;
+export function packTap(op: 'capture', stage: number): Uint8Array;
+export function packTap(op: 'read', offset: number): Uint8Array;
+export function packTap(op: 'off' | 'digests' | 'capture' | 'read', arg = 0): Uint8Array {
+  switch (op) {
+    case 'off':
+      return Uint8Array.of(TapOp.OFF);
+    case 'digests':
+      return Uint8Array.of(TapOp.DIGESTS);
+    case 'capture':
+      return Uint8Array.of(TapOp.CAPTURE, arg & 0xff);
+    case 'read':
+      return Uint8Array.of(TapOp.READ, 0, arg & 0xff, (arg >>> 8) & 0xff);
+  }
+}
+
+/** TAP_DATA: a chunk of a captured stage tap, elements little-endian. */
+export interface TapDataPayload {
+  readonly stage: number;
+  /** Bytes per element: 2, 4 or 8 (signed). */
+  readonly elemBytes: number;
+  /** Elements in the whole tap. */
+  readonly count: number;
+  /** Byte offset of `bytes` in the whole tap. */
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+export function unpackTapData(p: Uint8Array): TapDataPayload {
+  if (p.length < 6) throw new HarnessError('PROTOCOL', `TAP_DATA payload of ${p.length} bytes, expected >= 6`);
+  const elemBytes = p[1]!;
+  if (elemBytes !== 2 && elemBytes !== 4 && elemBytes !== 8) throw new HarnessError('PROTOCOL', `TAP_DATA element size ${elemBytes}, expected 2, 4 or 8`);
+  const count = p[2]! | (p[3]! << 8);
+  const offset = p[4]! | (p[5]! << 8);
+  const bytes = p.subarray(6);
+  if (offset + bytes.length > count * elemBytes) throw new HarnessError('PROTOCOL', `TAP_DATA bytes ${offset}..${offset + bytes.length} beyond the tap's ${count * elemBytes} bytes`);
+  return { stage: p[0]!, elemBytes, count, offset, bytes };
+}
+
+export function packTapData(t: TapDataPayload): Uint8Array {
+  const b = Buffer.alloc(6 + t.bytes.length);
+  b.writeUInt8(t.stage, 0);
+  b.writeUInt8(t.elemBytes, 1);
+  b.writeUInt16LE(t.count, 2);
+  b.writeUInt16LE(t.offset, 4);
+  b.set(t.bytes, 6);
   return b;
 }
 

@@ -4,6 +4,7 @@
  * (CI logs): plain lines at case start and end, no progress redraws. At the end a short summary
  * (the caller prints the path of report.html). Writes only to the stream it is given.
  */
+import { divergenceLine } from '../assertions/stage-divergence.ts';
 import { fmtQ, fmtSignedQ, reportQuality } from './quality-summary.ts';
 import { runStageSummary, topShares } from './stage-summary.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
@@ -134,6 +135,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       if (c.margin && c.margin.status !== 'not-applicable' && isNum(c.margin.margin)) facts.push(`margin ${fmtPct(c.margin.margin)}${c.margin.estimated ? ' (estimated)' : ''}`);
       const why = c.status === 'failed' || c.status === 'error' ? failureReasons(c)[0] : undefined;
       println(`${pos} ${STATUS_WORD[c.status].padEnd(5)} ${clean(c.id)}${facts.length ? `  (${facts.join(', ')})` : ''}${why ? `: ${clean(why)}` : ''}`);
+      if (c.firstDivergence) println(`      ${clean(divergenceLine(c.firstDivergence))}`);
       if (!tty || active.size === 0) clearLine();
     },
     onRunEnd(r: RunReport) {

@@ -22,6 +22,7 @@ import {
   outputSummary,
   type Tone,
 } from './report-format.ts';
+import { caseFirstDivergence } from './html-divergence-section.ts';
 import { caseStages } from './html-stage-sections.ts';
 import { html, type SafeHtml } from './safe-html.ts';
 import { cyclesHistogram } from './svg-cycles-histogram.ts';
@@ -130,5 +131,5 @@ export function caseDetail(c: CaseResult, index: number, r: RunReport): SafeHtml
   const out = outputSummary(c);
   const m = marginSummary(c);
   const open = c.status === 'failed' || c.status === 'error' || c.baseline?.regression === true;
-  return html`<details class="case status-${c.status}" id="${caseAnchor(index)}"${open ? html` open` : null}><summary>${pill(c.status, caseTone(c.status))}<span class="id">${c.id}</span><span class="brief">output: <span class="tone-${out.tone}">${out.text}</span> · margin: <span class="tone-${m.tone}">${m.text}</span></span></summary><div class="case-body">${messages(c)}${charts(c, r)}${caseStages(c)}${divergence(c, r)}<div class="facts">${cyclesFacts(c, r)}${levels(c)}${runFacts(c)}</div>${deviceLog(c)}</div></details>`;
+  return html`<details class="case status-${c.status}" id="${caseAnchor(index)}"${open ? html` open` : null}><summary>${pill(c.status, caseTone(c.status))}<span class="id">${c.id}</span><span class="brief">output: <span class="tone-${out.tone}">${out.text}</span> · margin: <span class="tone-${m.tone}">${m.text}</span></span></summary><div class="case-body">${messages(c)}${charts(c, r)}${caseStages(c)}${caseFirstDivergence(c)}${divergence(c, r)}<div class="facts">${cyclesFacts(c, r)}${levels(c)}${runFacts(c)}</div>${deviceLog(c)}</div></details>`;
 }

@@ -3,6 +3,7 @@
  * such), margins ("not applicable" is never a pass), output verdicts, cycle summaries, and
  * number formats that survive a report read back from JSON (where Infinity became null). Pure.
  */
+import { divergenceLine } from '../assertions/stage-divergence.ts';
 import { frameBudgetCycles } from '../assertions/margin-verdict.ts';
 import { summarize } from '../core/percentiles.ts';
 import type { CaseResult, CaseStatus, RunReport, RunStatus, TargetRecord } from '../core/results.ts';
@@ -164,6 +165,7 @@ export function failureReasons(c: CaseResult, t?: Pick<TargetRecord, 'counter'>)
   const out: string[] = [];
   if (c.error) out.push(`${c.error.code}: ${c.error.message}`);
   if (c.output?.status === 'fail') out.push(c.output.message);
+  if (c.output?.status === 'fail' && c.firstDivergence) out.push(divergenceLine(c.firstDivergence));
   if (c.margin?.status === 'fail') out.push(c.margin.message);
   if (c.baseline?.regression) {
     const unit = t ? counterUnit(t) : null;

@@ -21,6 +21,7 @@ import { classifyFault, isRetryable, sameFault } from './classify-fault.ts';
 import { measureCaseQuality } from './case-quality.ts';
 import { evaluateCase, unmeasuredCase, type EvaluationContext } from './evaluate-case.ts';
 import { measureCase } from './measure-case.ts';
+import { ReferenceSession, type ReferenceFactory } from './reference-session.ts';
 import { explainTargetDeath } from './open-session.ts';
 import { scheduleCases } from './schedule.ts';
 
@@ -51,6 +52,11 @@ export interface ExecuteOptions {
   readonly linkRate?: LinkRate;
   /** Per-stage counts on every session whose model declares stages (PROFILE). */
   readonly profile?: boolean;
+  /**
+   * Name the first divergent stage of every mismatching case against this reference (the host
+   * simulator build of the device's model; runner/diagnose-divergence.ts). Absent: no search.
+   */
+  readonly reference?: ReferenceFactory;
 }
 
 export interface ExecuteResult {
@@ -93,6 +99,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   async function worker(): Promise<void> {
     let target: Target | undefined;
     let session: Session | undefined;
+    const reference = o.reference ? new ReferenceSession(o.reference, { handshakeTimeoutMs: o.handshakeTimeoutMs, signal: o.signal }) : null;
     const teardown = async () => {
       await session?.close().catch(() => undefined);
       await target?.stop();
@@ -147,6 +154,12 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             result = evaluateCase(c, m, golden, o.evaluation(s.info), attempts);
             result = { ...result, quality: await measureCaseQuality(c, m, s.info) };
             if (result.status !== 'passed') outputs.set(c.id, m.output);
+            const first = result.output?.status === 'fail' ? result.output.firstMismatch : null;
+            if (reference && first && !aborted()) {
+              const d = await reference.diagnose({ target: s, input: m.input, params: { ...o.globalParams, ...c.params }, outputFrame: first.frame, what: `case ${c.id}` });
+              result = { ...result, firstDivergence: d.divergence };
+              if (d.broken) await teardown(); // the next case starts a fresh target
+            }
           } catch (e) {
             const err = target ? await explainTargetDeath(target, e) : e;
             const fault = aborted() ? null : classifyFault(err, { detectionMs: session?.detectionMs, frame: session?.failedFrame });
@@ -174,6 +187,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
       if (session && !stats && !aborted()) stats = await session.stats().catch(() => null);
     } finally {
       await teardown();
+      await reference?.close();
     }
   }
 

@@ -5,17 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 
 import { checkResources } from '../assertions/resource-verdict.ts';
 import type { TargetProfile } from '../config/config-types.ts';
-import { REPO_ROOT } from '../core/paths.ts';
+import { builtinProfile } from '../config/builtin-profiles.ts';
+import { displayPath, REPO_ROOT } from '../core/paths.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import { elfSizes, isElf } from '../firmware-image/elf-sizes.ts';
 import { checkFirmwareImage } from '../firmware-image/check-image.ts';
 import { createProfileTarget } from '../targets/create-target.ts';
+import { SimTarget } from '../targets/sim-target.ts';
 import { checkCounter } from '../targets/board/board-profile.ts';
 import { BoardTarget } from '../targets/board/board-target.ts';
 import type { FaultInjectionRecord } from '../core/reliability-record.ts';
@@ -27,6 +30,7 @@ import { profileLinkRate } from './link-rate.ts';
 import { reliabilityRecord } from './reliability.ts';
 import type { RunnableCase } from './case-spec.ts';
 import { execute, type ExecuteHooks } from './execute.ts';
+import type { ReferenceFactory } from './reference-session.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 
 export interface RunOptions {
@@ -49,6 +53,20 @@ export interface RunOptions {
   readonly faults?: LinkFaultSpec | null;
   /** Per-stage profiles (PROFILE) where the model declares stages (`hil run --profile`). */
   readonly stageProfile?: boolean;
+  /**
+   * Name the first divergent stage of mismatching cases against the host simulator build of the
+   * device's model (`firmware` overrides it); false: no search (`hil run --no-diagnose`).
+   */
+  readonly diagnose?: { readonly firmware?: string } | false;
+}
+
+/** The reference of a device: the given sim image, or the host simulator build of its model. */
+export function simReference(firmware?: string): ReferenceFactory {
+  return (info) => {
+    const fw = firmware ?? builtinProfile('sim', 'sim', info.model).firmware;
+    if (!existsSync(fw)) return `no reference to compare with: ${displayPath(fw)} does not exist (build it with \`npm run build:fw\`, or name one with --reference)`;
+    return { target: new SimTarget(fw), name: `sim ${displayPath(fw)}` };
+  };
 }
 
 export interface LinkFaultSpec {
@@ -101,6 +119,7 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
     profile: o.stageProfile === true,
+    ...(o.diagnose !== false ? { reference: simReference(o.diagnose?.firmware) } : {}),
     makeTarget: () => board ?? createProfileTarget(o.profile),
     evaluation: (info) => {
       checkCounter(o.profile, info.counter); // a board profile may name the counter its image must have

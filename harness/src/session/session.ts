@@ -12,7 +12,7 @@ import { parseDeviceStats, type BootInfo, type DeviceStats } from '../protocol/d
 import { paramReal, type DeviceInfo, type ParamDesc } from '../protocol/device-info.ts';
 import type { Frame } from '../protocol/frame-codec.ts';
 import { MsgType, typeName } from '../protocol/messages.ts';
-import { packParam, packSamples, unpackParam, unpackResult } from '../protocol/payloads.ts';
+import { packParam, packSamples, packTap, unpackParam, unpackResult, unpackTapData, type TapDataPayload } from '../protocol/payloads.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import { Connection, type DeviceLogLine } from './connection.ts';
 import { describeRequest, deviceFault, deviceRefusal, deviceReset } from './device-errors.ts';
@@ -45,9 +45,40 @@ export interface StreamResult {
    * the handshake's `stages`, n of them), adding up to `cycles[i]`.
    */
   readonly stages?: Uint32Array;
+  /** With tap digests on (setTaps('digests')): per-stage CRC-32 of the taps, frame-major like `stages`. */
+  readonly digests?: Uint32Array;
+}
+
+/** A stage tap read back from the device (TAP CAPTURE + READ), elements as numbers or, beyond 2^53, bigints. */
+export interface TapValues {
+  readonly stage: number;
+  readonly bits: 16 | 32 | 64;
+  readonly values: ReadonlyArray<number | bigint>;
 }
 
 const ignore = (): void => undefined;
+
+/** Where stream() puts the per-stage words of each RESULT. */
+interface PerStage {
+  readonly stages: Uint32Array | undefined;
+  readonly nStages: number;
+  readonly digests: Uint32Array | undefined;
+  readonly nDigests: number;
+}
+
+/** Little-endian signed elements of `bytes`; 64-bit ones beyond 2^53 stay bigints. */
+function tapValues(bytes: Buffer, elemBytes: number): Array<number | bigint> {
+  const out: Array<number | bigint> = [];
+  for (let at = 0; at + elemBytes <= bytes.length; at += elemBytes) {
+    if (elemBytes === 2) out.push(bytes.readInt16LE(at));
+    else if (elemBytes === 4) out.push(bytes.readInt32LE(at));
+    else {
+      const v = bytes.readBigInt64LE(at);
+      out.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+    }
+  }
+  return out;
+}
 
 export class Session {
   /** The BOOT message seen before the handshake completed, if any. */
@@ -58,6 +89,7 @@ export class Session {
   private readonly window: number;
   private chain: Promise<unknown> = Promise.resolve();
   private profiling = false;
+  private tapMode: 'off' | 'digests' | 'capture' = 'off';
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -176,6 +208,44 @@ export class Session {
     });
   }
 
+  /**
+   * Stage taps (PROTOCOL.md 4.5): 'digests' adds each stage's tap CRC-32 to every RESULT;
+   * 'capture' keeps the tap of stage `stage` of the last frame processed, for readTap(). Needs a
+   * model with taps (INFO `taps`); a new handshake turns them off.
+   */
+  setTaps(mode: 'off' | 'digests' | 'capture', stage = 0): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.info.taps) {
+        throw new HarnessError('CONFIG', `${this.target}: model ${this.info.model} has no stage taps (INFO has no "taps")`, { target: this.target, key: 'taps' });
+      }
+      const payload = mode === 'capture' ? packTap('capture', stage) : packTap(mode);
+      await this.control(MsgType.TAP, payload, MsgType.OK);
+      this.tapMode = mode;
+    });
+  }
+
+  /** The tap captured by setTaps('capture', stage) in the last frame processed, read in chunks. */
+  readTap(): Promise<TapValues> {
+    return this.exclusive(async () => {
+      const chunks: Uint8Array[] = [];
+      let offset = 0;
+      let first: TapDataPayload | undefined;
+      for (;;) {
+        const d = unpackTapData(this.expect(await this.pipe.request(MsgType.TAP, packTap('read', offset), { pipelined: false }), MsgType.TAP, MsgType.TAP_DATA).payload);
+        first ??= d;
+        if (d.offset !== offset || d.stage !== first.stage || d.elemBytes !== first.elemBytes || d.count !== first.count) {
+          this.protocolError(`TAP_DATA for stage ${d.stage} at offset ${d.offset}, expected stage ${first.stage} at offset ${offset}`);
+        }
+        chunks.push(Uint8Array.from(d.bytes));
+        offset += d.bytes.length;
+        const total = d.count * d.elemBytes;
+        if (offset >= total) break;
+        if (d.bytes.length === 0) this.protocolError(`TAP_DATA stopped at byte ${offset} of ${total}`);
+      }
+      return { stage: first.stage, bits: (first.elemBytes * 8) as 16 | 32 | 64, values: tapValues(Buffer.concat(chunks), first.elemBytes) };
+    });
+  }
+
   /** The device's statistics (STATS_REPLY). */
   stats(): Promise<DeviceStats> {
     return this.exclusive(async () => {
@@ -197,10 +267,12 @@ export class Session {
       const flags = new Uint32Array(total);
       const nStages = this.profiling ? this.info.stages!.length : 0;
       const stages = nStages > 0 ? new Uint32Array(total * nStages) : undefined;
+      const nDigests = this.tapMode === 'digests' ? this.info.stages!.length : 0;
+      const digests = nDigests > 0 ? new Uint32Array(total * nDigests) : undefined;
       const inflight: Array<Promise<Frame>> = [];
       let done = 0;
       const take = (f: Frame): void => {
-        this.result(f, done, hop, output, cycles, flags, stages, nStages);
+        this.result(f, done, hop, output, cycles, flags, { stages, nStages, digests, nDigests });
         done++;
         opts.onFrame?.(done, total);
       };
@@ -213,7 +285,7 @@ export class Session {
         inflight.push(p);
       }
       while (inflight.length > 0) take(await inflight.shift()!);
-      return { output: output.slice(0, samples.length), cycles, flags, frames: total, ...(stages ? { stages } : {}) };
+      return { output: output.slice(0, samples.length), cycles, flags, frames: total, ...(stages ? { stages } : {}), ...(digests ? { digests } : {}) };
     });
   }
 
@@ -266,15 +338,18 @@ export class Session {
     );
   }
 
-  private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array, stages: Uint32Array | undefined, nStages: number): void {
+  private result(f: Frame, i: number, hop: number, out: Int16Array, cycles: Uint32Array, flags: Uint32Array, per: PerStage): void {
     const r = unpackResult(this.expect(f, MsgType.PROCESS, MsgType.RESULT, i).payload);
     if (r.samples.length !== hop) this.protocolError(`RESULT for frame ${i} has ${r.samples.length} samples, expected ${hop}`);
     const got = r.stages?.length ?? 0;
-    if (got !== nStages) this.protocolError(`RESULT for frame ${i} has ${got} stage counts, expected ${nStages}${nStages ? ' (profiling is on)' : ' (profiling is off)'}`);
+    if (got !== per.nStages) this.protocolError(`RESULT for frame ${i} has ${got} stage counts, expected ${per.nStages}${per.nStages ? ' (profiling is on)' : ' (profiling is off)'}`);
+    const gotDigests = r.digests?.length ?? 0;
+    if (gotDigests !== per.nDigests) this.protocolError(`RESULT for frame ${i} has ${gotDigests} stage digests, expected ${per.nDigests}${per.nDigests ? ' (tap digests are on)' : ' (tap digests are off)'}`);
     out.set(r.samples, i * hop);
     cycles[i] = r.cycles;
     flags[i] = r.flags;
-    if (stages && r.stages) stages.set(r.stages, i * nStages);
+    if (per.stages && r.stages) per.stages.set(r.stages, i * per.nStages);
+    if (per.digests && r.digests) per.digests.set(r.digests, i * per.nDigests);
   }
 
   private protocolError(what: string): never {

@@ -78,6 +78,9 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
     const cases = selectCases(suites.flatMap((s) => s.cases), { tags: args.tag ?? [], grep: args.grep ?? null, shard });
     if (cases.length === 0) throw new HarnessError('USAGE', 'no case matches the selection (check --suite, --tag, --grep, --shard)');
     const faults = parseFaultOptions(args);
+    if (args.reference !== undefined && !existsSync(args.reference)) {
+      throw new HarnessError('USAGE', `--reference ${args.reference}: no such file (expected the host-sim build of the model, e.g. firmware/build/host/hil-sim-model-s)`, { key: 'reference', file: args.reference });
+    }
     const baseline = args.baseline ? await loadBaseline(args.baseline, args['baseline-threshold'] ?? cfg.defaults.baselineThreshold) : null;
     const { runId, reportsDir } = runFolder(args, cfg.defaults.reportsDir);
     const controller = new AbortController();
@@ -103,6 +106,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
         params: { ...cfg.profile.params, ...(args['params-file'] ? (await readParamsFile(args['params-file'])).params : {}), ...parseParams(args.param) },
         baseline,
         stageProfile: args.profile === true,
+        diagnose: args.diagnose === false ? false : { ...(args.reference ? { firmware: path.resolve(args.reference) } : {}) },
         command: ['hil', ...process.argv.slice(2)],
         signal: controller.signal,
         faults,
