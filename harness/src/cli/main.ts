@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
+import { calibrateCommand } from './commands/calibrate.ts';
 import { infoCommand } from './commands/info.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { flashCommand } from './commands/flash.ts';
@@ -33,6 +34,7 @@ await yargs(hideBin(process.argv))
   .command(tuneCommand)
   .command(flashCommand)
   .command(virtualBoardCommand)
+  .command(calibrateCommand)
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
   .recommendCommands()

@@ -31,6 +31,7 @@ const common = {
   resetPulseMs: 100,
   handshakeTimeoutMs: 5000,
   params: {},
+  cpiCalibration: null,
 };
 
 /** The reference QEMU image of `model` for `link` (firmware/build/qemu/hil-qemu-<model>-<link>.elf). */

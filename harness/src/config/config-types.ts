@@ -1,4 +1,5 @@
 /** Types of hil.config.json (mirrors hil-config.schema.json) and of the resolved configuration. */
+import type { CpiCalibration } from '../perf/calibrate-cpi.ts';
 import type { CounterSource, TargetKind } from '../targets/target.ts';
 
 export type LinkKind = 'semihost' | 'uart';
@@ -38,6 +39,8 @@ export interface TargetProfileFile {
   readonly firmware?: string;
   readonly clockHz?: number;
   readonly cpi?: number;
+  /** Where `cpi` came from, written by `hil calibrate` (perf/calibrate-cpi.ts). */
+  readonly cpiCalibration?: CpiCalibration;
   readonly requiredMargin?: number;
   readonly budgets?: { readonly flashBytes?: number; readonly ramBytes?: number };
   readonly link?: LinkKind;
@@ -88,6 +91,8 @@ export interface TargetProfile {
   readonly firmware: string;
   readonly clockHz: number;
   readonly cpi: number;
+  /** The calibration behind `cpi`, when the profile's CPI is the calibrated one (not overridden). */
+  readonly cpiCalibration: CpiCalibration | null;
   readonly requiredMargin: number;
   readonly budgets: { readonly flashBytes: number | null; readonly ramBytes: number | null };
   readonly link: LinkKind;

@@ -61,12 +61,16 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
   // QEMU images are built per link: an explicit link picks the built-in image for it, an explicit
   // image without a link implies the link it was built for (`...-uart.elf` -> uart).
   const link = cli.link ?? f.link ?? (kind === 'qemu' && firmware ? linkFromImageName(firmware) : base.link);
+  // A calibrated CPI (hil calibrate) is the profile's default; --cpi or an edited `cpi` overrides
+  // it, and then the calibration no longer describes the figure in use.
+  const cpi = cli.cpi ?? f.cpi ?? f.cpiCalibration?.cpi ?? base.cpi;
   const profile: TargetProfile = {
     ...base,
     description: f.description ?? base.description,
     firmware: firmware ?? (kind === 'qemu' ? builtinQemuImage(cli.model, link) : base.firmware),
     clockHz: cli.clockHz ?? f.clockHz ?? base.clockHz,
-    cpi: cli.cpi ?? f.cpi ?? base.cpi,
+    cpi,
+    cpiCalibration: f.cpiCalibration && f.cpiCalibration.cpi === cpi ? f.cpiCalibration : null,
     requiredMargin: cli.requiredMargin ?? f.requiredMargin ?? base.requiredMargin,
     budgets: { flashBytes: f.budgets?.flashBytes ?? base.budgets.flashBytes, ramBytes: f.budgets?.ramBytes ?? base.budgets.ramBytes },
     link,

@@ -3,6 +3,7 @@
  * this and nothing else; every number in it traces to a measurement (target, firmware build id,
  * counter source). Closed unions for every status.
  */
+import type { CpiCalibration } from '../perf/calibrate-cpi.ts';
 import type { StageProfile } from '../perf/stage-profile.ts';
 import type { StageDivergence } from '../assertions/stage-divergence.ts';
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
@@ -131,6 +132,8 @@ export interface TargetRecord {
   readonly linkFeasibility?: LinkFeasibilityRecord | null;
   readonly clockHz: number;
   readonly cpi: number | null;
+  /** Where `cpi` came from when it is a calibrated figure (`hil calibrate`): board and emulator runs. */
+  readonly cpiCalibration?: CpiCalibration | null;
   readonly requiredMargin: number;
   readonly counter: 'dwt' | 'icount' | 'timer' | 'none';
 }

@@ -48,6 +48,8 @@ export interface StageProfileInput {
   readonly counts: ArrayLike<number>;
   readonly counter: CounterKind;
   readonly cpi: number;
+  /** Calibrated CPI per stage name (`hil calibrate`); a stage not named uses `cpi`. */
+  readonly stageCpi?: Readonly<Record<string, number>>;
 }
 
 const UNIT = { icount: 'instructions', dwt: 'cycles', timer: 'ticks', none: 'none' } as const;
@@ -76,15 +78,17 @@ export function stageProfile(p: StageProfileInput): StageProfile {
       sum += col[i]!;
     }
     const s = frames > 0 ? summarize(Array.from(col)) : { median: 0, p99: 0, max: 0 };
+    const k0 = scale !== null && p.counter === 'icount' ? (p.stageCpi?.[name] ?? scale) : scale;
     return {
       name,
       median: s.median,
       p99: s.p99,
       max: s.max,
       share: total > 0 ? sum / total : 0,
-      cycles: scale === null ? null : { median: s.median * scale, p99: s.p99 * scale, max: s.max * scale },
+      cycles: k0 === null ? null : { median: s.median * k0, p99: s.p99 * k0, max: s.max * k0 },
     };
   });
-  const label = p.counter === 'icount' ? `estimated cycles (instructions x CPI ${p.cpi})` : p.counter === 'dwt' ? 'cycles (DWT)' : p.counter === 'timer' ? 'timer ticks' : 'no counter';
+  const perStage = p.counter === 'icount' && p.stageCpi && p.names.some((n) => p.stageCpi![n] !== undefined);
+  const label = p.counter === 'icount' ? (perStage ? 'estimated cycles (instructions x calibrated per-stage CPI)' : `estimated cycles (instructions x CPI ${p.cpi})`) : p.counter === 'dwt' ? 'cycles (DWT)' : p.counter === 'timer' ? 'timer ticks' : 'no counter';
   return { counter: p.counter, unit: UNIT[p.counter], estimated: p.counter === 'icount', cpi: p.counter === 'icount' ? p.cpi : null, frames, stages, sumErrorMax, label };
 }

@@ -8,6 +8,7 @@ import { caseAnchor, estimatedBadge, pill } from './html-case-detail.ts';
 import {
   RUN_STATUS_LABEL,
   caseBudget,
+  calibrationText,
   caseCycles,
   caseTone,
   counterDescription,
@@ -129,6 +130,7 @@ export function environment(r: RunReport): SafeHtml {
     ['clock', fmtHz(t.clockHz)],
     ['counter', html`${counterDescription(t)}${estimatedBadge(r)}`],
     ['CPI', t.counter === 'icount' && isNum(t.cpi) ? String(t.cpi) : null],
+    ['CPI calibration', t.cpiCalibration ? calibrationText(t.cpiCalibration) : null],
     ['required margin', fmtPct(t.requiredMargin)],
   ]);
   const firmware = kv([

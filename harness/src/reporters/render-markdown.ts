@@ -18,6 +18,7 @@ import {
   countsSentence,
   cycleUnit,
   cycleUnitShort,
+  calibrationText,
   failureReasons,
   fmtHz,
   fmtInt,
@@ -75,6 +76,7 @@ function environment(r: RunReport): string[] {
     ['Command', code(r.command.join(' '))],
   ];
   if (t.board) rows.push(['Board', md(describeBoardRecord(t.board))]);
+  if (t.cpiCalibration) rows.push(['CPI calibration', md(calibrationText(t.cpiCalibration))]);
   if (t.linkFeasibility) rows.push(['Link feasibility', `${t.linkFeasibility.level}: ${md(t.linkFeasibility.message)}`]);
   if (r.resources) rows.push(['Resources', `${r.resources.status === 'not-applicable' ? 'not applicable' : r.resources.status}: ${md(r.resources.message)}`]);
   if (r.baseline) rows.push(['Baseline', `${md(r.baseline.path)} (threshold ${(r.baseline.threshold * 100).toFixed(1)} %, ${r.baseline.regressions} regression${r.baseline.regressions === 1 ? '' : 's'})`]);

@@ -3,6 +3,7 @@
  * such), margins ("not applicable" is never a pass), output verdicts, cycle summaries, and
  * number formats that survive a report read back from JSON (where Infinity became null). Pure.
  */
+import type { CpiCalibration } from '../perf/calibrate-cpi.ts';
 import { divergenceLine } from '../assertions/stage-divergence.ts';
 import { frameBudgetCycles } from '../assertions/margin-verdict.ts';
 import { summarize } from '../core/percentiles.ts';
@@ -49,6 +50,12 @@ export function fmtHz(hz: unknown): string {
 /** Audio seconds per wall-clock second of the whole run. */
 export function realTimeFactor(r: RunReport): number | null {
   return isNum(r.summary.wallSeconds) && r.summary.wallSeconds > 0 ? r.summary.audioSeconds / r.summary.wallSeconds : null;
+}
+
+/** Provenance of a calibrated CPI, one line: which board run it was fitted on, and when. */
+export function calibrationText(c: CpiCalibration): string {
+  const stages = c.stages ? `; per stage ${Object.entries(c.stages).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+  return `CPI ${c.cpi} fitted ${c.fittedAt.slice(0, 10)} on board run ${c.board.runId} (${c.board.target}, ${c.board.startedAt.slice(0, 10)}) against emulator run ${c.emulator.runId}: ${c.cases} cases, ${c.frames} frames, per-case CPI ${c.spread.min}-${c.spread.max}${stages}`;
 }
 
 /** Multiplier from the counter's unit to cycles: CPI for icount, 1 for dwt and timer. */

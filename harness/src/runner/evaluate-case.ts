@@ -15,6 +15,8 @@ export interface EvaluationContext {
   readonly counter: 'dwt' | 'icount' | 'timer' | 'none';
   readonly clockHz: number;
   readonly cpi: number;
+  /** Calibrated per-stage CPI (`hil calibrate`) for the stage profile's estimated cycles. */
+  readonly stageCpi?: Readonly<Record<string, number>>;
   readonly requiredMargin: number;
   readonly hop: number;
   readonly rate: number;
@@ -60,7 +62,7 @@ export function evaluateCase(c: RunnableCase, m: Measurement, golden: Int16Array
     deviceLog: m.deviceLog,
     divergence,
     baseline: null,
-    ...(m.stages && ctx.counter !== 'none' ? { profile: stageProfile({ names: m.stages.names, stages: m.stages.counts, counts: m.counts, counter: ctx.counter, cpi: ctx.cpi }) } : {}),
+    ...(m.stages && ctx.counter !== 'none' ? { profile: stageProfile({ names: m.stages.names, stages: m.stages.counts, counts: m.counts, counter: ctx.counter, cpi: ctx.cpi, ...(ctx.stageCpi ? { stageCpi: ctx.stageCpi } : {}) }) } : {}),
   };
 }
 
