@@ -51,7 +51,7 @@ else
 # must not differ in that luck.
 define QB_image_template
 $(BUILD)/qemu/$(3).elf: $$(MODEL_SRCS_$(1)) $(QB_COMMON_SRCS) $(QB_DIR)/qb_link_$(2).c $(AGENT_SRCS) \
-		$(AGENT_HDRS) $(Q_HDRS) $$(MODEL_HDRS_$(1)) $(QB_DEPS) models/$(1)/model.mk
+		$(AGENT_HDRS) $(Q_HDRS) $$(MODEL_HDRS_$(1)) $(QB_DEPS) $$(or $$(MODEL_MK_$(1)),models/$(1)/model.mk)
 	@mkdir -p $$(@D)
 	@$$(call build_image,$$(ARM_CC) $$(QB_CFLAGS) $$(FW_INC) -I$$(QB_DIR) -I$$(CM_DIR) \
 		$$(MODEL_INC_$(1)) -DHIL_MODEL=$$(MODEL_SYMBOL_$(1)) \
@@ -70,6 +70,12 @@ $(foreach m,$(MODEL),$(foreach l,$(QB_LINKS),\
 $(foreach m,$(CORRUPT_MODELS),\
 	$(eval $(call QB_image_template,$(m),semihost,hil-qemu-$(m)-semihost-$(CORRUPT_SUFFIX),$(CORRUPT_DEFS)))\
 	$(eval QB_IMAGES += $(BUILD)/qemu/hil-qemu-$(m)-semihost-$(CORRUPT_SUFFIX).elf))
+# Extra images a model fragment asks for (not speech models, e.g. model S's kernel benchmarks):
+# QB_EXTRA_MODELS += <name> with MODEL_SRCS_/HDRS_/INC_/SYMBOL_/MK_<name> gives
+# $(BUILD)/qemu/hil-qemu-<name>-semihost.elf.
+$(foreach m,$(QB_EXTRA_MODELS),\
+	$(eval $(call QB_image_template,$(m),semihost,hil-qemu-$(m)-semihost,))\
+	$(eval QB_IMAGES += $(BUILD)/qemu/hil-qemu-$(m)-semihost.elf))
 # Build variants a model fragment asks for: QB_VARIANTS_<model> := <name>... and
 # QB_VARIANT_DEFS_<model>_<name> := -D... give $(BUILD)/qemu/hil-qemu-<model>-<name>-semihost.elf.
 $(foreach m,$(MODEL),$(foreach v,$(QB_VARIANTS_$(m)),\

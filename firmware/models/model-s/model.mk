@@ -66,6 +66,17 @@ QB_VARIANT_DEFS_model-s_ref := -DMS_USE_DSP=0
 # without the stage probe calls (MS_STAGES=0): the cost of stages when profiling is off
 QB_VARIANT_DEFS_model-s_nostages := -DMS_STAGES=0
 
+# Kernel micro-benchmarks for `hil estimate` (tools/ms_kernels.c): a pseudo-model whose stages are
+# kernels, built by the qemu board fragment as $(BUILD)/qemu/hil-qemu-model-s-kernels-semihost.elf
+# (QB_EXTRA_MODELS). Both dot-product paths are compiled in.
+MODEL_SRCS_model-s-kernels := $(MS_DIR)/tools/ms_kernels.c $(MODEL_SRCS_model-s)
+MODEL_HDRS_model-s-kernels := $(MODEL_HDRS_model-s)
+MODEL_INC_model-s-kernels := -I$(MS_DIR) -DMS_BOTH_PATHS=1
+MODEL_SYMBOL_model-s-kernels := ms_kernels_model
+MODEL_STATE_BYTES_model-s-kernels := 64
+MODEL_MK_model-s-kernels := $(MS_DIR)/model.mk
+QB_EXTRA_MODELS += $(if $(filter model-s,$(MODEL)),model-s-kernels)
+
 # Deliberate one-LSB errors in one stage (MS_FAULT_*, see ms_model.h), for the tests of the
 # first-divergence report: stagefault-<stage>-f<frame>-e<element> adds 1 to element <element> of
 # stage <stage>'s output in every frame from <frame> on. Built for QEMU (QB_VARIANTS) and the host

@@ -106,7 +106,7 @@ static unsigned msb64(uint64_t v)
  * log2(1 + f / 2^16) from the 65-entry Q15 table with linear interpolation on the low 10 bits.
  * Error < 1e-4 + 1 LSB (Q10). Result < 64 * 1024.
  */
-static int32_t log2_q10(uint64_t v)
+int32_t ms_log2_q10(uint64_t v)
 {
     const unsigned p = msb64(v);
     const uint32_t m = (uint32_t)(p >= 16u ? v >> (p - 16u) : v << (16u - p));
@@ -350,7 +350,7 @@ ms_status_t ms_process(ms_state_t *st, const int16_t *in, int16_t *out)
 
     /* 5. features: (log2(E + 1) - 24) / 32 in Q15 = log2(E_q8 + 256) in Q10 - 8 * 1024 - 24576 */
     for (b = 0u; b < MS_NB; b++) {
-        const int32_t l = log2_q10((uint64_t)st->energy_q8[b] + 256u) - 8 * 1024;
+        const int32_t l = ms_log2_q10((uint64_t)st->energy_q8[b] + 256u) - 8 * 1024;
         st->feat[b] = hil_sat16(l - 24576);
     }
     MS_STAGE_END(st, MS_STAGE_FEATURES);

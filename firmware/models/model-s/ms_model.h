@@ -148,6 +148,10 @@ ms_status_t ms_get_param(const ms_state_t *st, uint16_t id, int32_t *value);
  *  selecting the path that was not compiled returns MS_FAILED. */
 ms_status_t ms_set_path(ms_state_t *st, ms_path_t path);
 
+/** log2(v) in Q10 for v >= 1 (the features' logarithm; error < 1e-4 + 1 LSB). Public for the
+ *  kernel benchmarks (tools/ms_kernels.c). */
+int32_t ms_log2_q10(uint64_t v);
+
 /** Last band gains applied (Q15 extended, <= 32768), for tests and tools. */
 const int32_t *ms_band_gains(const ms_state_t *st);
 

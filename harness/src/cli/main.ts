@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 import { calibrateCommand } from './commands/calibrate.ts';
+import { estimateCommand } from './commands/estimate.ts';
 import { infoCommand } from './commands/info.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { flashCommand } from './commands/flash.ts';
@@ -34,6 +35,7 @@ await yargs(hideBin(process.argv))
   .command(tuneCommand)
   .command(flashCommand)
   .command(virtualBoardCommand)
+  .command(estimateCommand)
   .command(calibrateCommand)
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
