@@ -44,6 +44,10 @@ function rawLine(ver: number, type: number, declaredLen: number, payload: Uint8A
   return LINE_MARKER + b.toString('base64');
 }
 
+const MODEL_S_STAGES = 'input,window,fft,bands,features,dense1,gru1,gru2,dense2,gains,ifft,synthesis';
+const modelSInfo = (extra: ReadonlyArray<readonly [string, string]>) =>
+  formatKeyValues([['proto', '1'], ['model', 'model-s'], ['hop', '160'], ['stages', MODEL_S_STAGES], ...extra]);
+
 export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
   { name: 'hello', type: MsgType.HELLO, seq: 0, tx: 0, payload: new Uint8Array(0) },
   { name: 'hello-wrap', type: MsgType.HELLO, seq: 0xffff, tx: 0xfffe, payload: new Uint8Array(0) },
@@ -76,25 +80,14 @@ export const CANONICAL_FRAMES: readonly CanonicalFrame[] = [
     type: MsgType.INFO,
     seq: 0,
     tx: 0,
-    payload: formatKeyValues([
-      ['proto', '1'],
-      ['model', 'model-s'],
-      ['hop', '160'],
-      ['stages', 'input,window,fft,bands,features,dense1,gru1,gru2,dense2,gains,ifft,synthesis'],
-    ]),
+    payload: modelSInfo([]),
   },
   {
     name: 'info-taps',
     type: MsgType.INFO,
     seq: 0,
     tx: 0,
-    payload: formatKeyValues([
-      ['proto', '1'],
-      ['model', 'model-s'],
-      ['hop', '160'],
-      ['stages', 'input,window,fft,bands,features,dense1,gru1,gru2,dense2,gains,ifft,synthesis'],
-      ['taps', 'i16x320,i32x512,i32x514,i64x20,i16x20,i16x32,i16x48,i16x48,i32x20,i32x514,i32x512,i16x160'],
-    ]),
+    payload: modelSInfo([['taps', 'i16x320,i32x512,i32x514,i64x20,i16x20,i16x32,i16x48,i16x48,i32x20,i32x514,i32x512,i16x160']]),
   },
   { name: 'ok', type: MsgType.OK, seq: 1, tx: 2, payload: new Uint8Array(0) },
   { name: 'param', type: MsgType.PARAM, seq: 2, tx: 3, payload: packParam(0, -1536) },
