@@ -5,7 +5,7 @@ import { withSession } from '../../runner/open-session.ts';
 import { profileLinkRate } from '../../runner/link-rate.ts';
 import { frameBudgetCycles } from '../../assertions/margin-verdict.ts';
 import type { TargetProfile } from '../../config/config-types.ts';
-import type { DeviceInfo } from '../../protocol/device-info.ts';
+import { formatTaps, type DeviceInfo } from '../../protocol/device-info.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { runHandler } from '../run-handler.ts';
@@ -27,6 +27,8 @@ export function formatInfo(info: DeviceInfo): string {
     ['window', `${info.window} (history ${info.history}), max payload ${info.maxPayload} bytes`],
     ['protocol', `v${info.proto}`],
   ];
+  if (info.stages?.length) rows.push(['stages', `${info.stages.join(', ')} (hil run --profile)`]);
+  if (info.taps) rows.push(['taps', `${formatTaps(info.taps)} (first divergent stage on a mismatch)`]);
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
   lines.push('parameters:');
