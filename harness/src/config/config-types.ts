@@ -28,6 +28,8 @@ export interface FlasherConfig {
 
 export interface PortConfig {
   readonly path?: string;
+  /** A remote port: tcp://host:port (raw TCP, ser2net) or rfc2217://host:port (RFC 2217). */
+  readonly url?: string;
   readonly vendorId?: string;
   readonly productId?: string;
   readonly serialNumber?: string;

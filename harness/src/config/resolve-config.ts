@@ -75,7 +75,7 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
     budgets: { flashBytes: f.budgets?.flashBytes ?? base.budgets.flashBytes, ramBytes: f.budgets?.ramBytes ?? base.budgets.ramBytes },
     link,
     qemu: { ...base.qemu, ...f.qemu },
-    port: cli.port ? { path: cli.port } : (f.port ?? base.port),
+    port: cli.port ? (/^[a-z0-9]+:\/\//i.test(cli.port) ? { url: cli.port } : { path: cli.port }) : (f.port ?? base.port),
     baudRate: cli.baudRate ?? f.baudRate ?? base.baudRate,
     flasher: f.flasher ?? base.flasher,
     reset: f.reset ?? base.reset,

@@ -12,7 +12,7 @@ export interface PortRecord {
   /** Device path opened, e.g. /dev/ttyACM0 or /dev/pts/3. */
   readonly path: string;
   /** How the profile named it: by `path`, or by USB identity resolved from the port listing. */
-  readonly matchedBy: 'path' | 'usb';
+  readonly matchedBy: 'path' | 'usb' | 'url';
   readonly vendorId: string | null;
   readonly productId: string | null;
   readonly serialNumber: string | null;
@@ -61,7 +61,7 @@ export function describeBoardRecord(b: BoardRecord): string {
   const id = [p.vendorId || p.productId ? `USB ${p.vendorId ?? '?'}:${p.productId ?? '?'}` : null, p.serialNumber ? `serial ${p.serialNumber}` : null, p.manufacturer]
     .filter((x): x is string => Boolean(x))
     .join(', ');
-  const port = `${p.path}${id ? ` (${id})` : ''}${p.matchedBy === 'usb' ? ', found by USB identity' : ''}`;
+  const port = `${p.path}${id ? ` (${id})` : ''}${p.matchedBy === 'usb' ? ', found by USB identity' : p.matchedBy === 'url' ? ', remote' : ''}`;
   const f = b.flash;
   const flash = !f
     ? 'not flashed (flasher none)'

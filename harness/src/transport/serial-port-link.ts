@@ -7,6 +7,8 @@
  * `serialport` reports errors as messages only (no errno code); openSerialPort() turns the usual
  * ones into a one-line HarnessError naming the port, with what to do about it.
  */
+import type { Readable } from 'node:stream';
+
 import { SerialPort } from 'serialport';
 
 import { HarnessError } from '../core/errors.ts';
@@ -50,6 +52,34 @@ export function classifyOpenError(message: string): { readonly why: string; read
   return { why: message, transient: true };
 }
 
+/**
+ * Read and drop input of `stream` until it has been quiet for `quietMs` (at most `maxMs`); resolves
+ * with the bytes dropped. Paused mode ('readable' + read()): once the listener is gone the stream
+ * is back in its initial state, so a later 'data' listener starts it flowing from the next byte.
+ */
+export function drainReadable(stream: Readable, quietMs: number, maxMs: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let dropped = 0;
+    let quiet: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(quiet);
+      clearTimeout(cap);
+      stream.off('readable', onReadable);
+      resolve(dropped);
+    };
+    const onReadable = (): void => {
+      for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+        dropped += chunk.length;
+        clearTimeout(quiet);
+        quiet = setTimeout(finish, quietMs);
+      }
+    };
+    const cap = setTimeout(finish, maxMs);
+    quiet = setTimeout(finish, quietMs);
+    stream.on('readable', onReadable);
+  });
+}
+
 /** Open a port; rejects with a TARGET HarnessError (context `port`, `transient`). */
 export async function openSerialPort(path: string, o: SerialOpenOptions): Promise<SerialLink> {
   const description = o.description ?? `serial ${path} @${o.baudRate}`;
@@ -78,29 +108,7 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
     closed,
     setLines: (lines) => call(`set ${Object.keys(lines).join('/').toUpperCase()}`, (cb) => port.set(lines, cb)),
     discardInput: () => call('flush', (cb) => port.flush(cb)),
-    drainStale: (quietMs, maxMs) =>
-      new Promise<number>((resolve) => {
-        // paused mode ('readable' + read()): once the listener is gone the stream is back in its
-        // initial state, so the session's 'data' listener starts it flowing from the next byte
-        let dropped = 0;
-        let quiet: NodeJS.Timeout | undefined;
-        const finish = (): void => {
-          clearTimeout(quiet);
-          clearTimeout(cap);
-          port.off('readable', onReadable);
-          resolve(dropped);
-        };
-        const onReadable = (): void => {
-          for (let chunk = port.read() as Buffer | null; chunk !== null; chunk = port.read() as Buffer | null) {
-            dropped += chunk.length;
-            clearTimeout(quiet);
-            quiet = setTimeout(finish, quietMs);
-          }
-        };
-        const cap = setTimeout(finish, maxMs);
-        quiet = setTimeout(finish, quietMs);
-        port.on('readable', onReadable);
-      }),
+    drainStale: (quietMs, maxMs) => drainReadable(port, quietMs, maxMs),
     close: () =>
       (closing ??= (async () => {
         await endWritable(port);

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortConfig } from '../../config/config-types.ts';
 import type { PortRecord } from '../../core/board-record.ts';
 import { HarnessError } from '../../core/errors.ts';
+import { openRemotePort, parsePortUrl, type RemoteAddress } from '../../transport/remote-serial-link.ts';
 import { openSerialPort, type SerialLink } from '../../transport/serial-port-link.ts';
 import { listSerialPorts, type PortListing } from './port-listing.ts';
 import { describeListing, describePortSpec, matchExistingPath, matchIdentity, type PortMatch } from './port-match.ts';
@@ -30,8 +31,17 @@ export interface PortOpenOptions extends PortLookupOptions {
   readonly target: string;
 }
 
-/** Look the port up once. */
+/** What the report records of a remote port (no USB identity to look up). */
+function remoteRecord(url: string): PortRecord {
+  return { path: url, matchedBy: 'url', vendorId: null, productId: null, serialNumber: null, manufacturer: null, byId: null, listing: 'none' };
+}
+
+/** Look the port up once (a remote port is not looked up: it is reached when opened). */
 export async function lookUpPort(spec: PortConfig, o: PortLookupOptions = {}): Promise<PortMatch> {
+  if (spec.url) {
+    parsePortUrl(spec.url);
+    return { ok: true, record: remoteRecord(spec.url) };
+  }
   const list = o.listing ?? (() => listSerialPorts());
   if (spec.path) {
     const p = spec.path;
@@ -51,8 +61,29 @@ export function portError(message: string, spec: PortConfig, target: string, cau
   return new HarnessError('TARGET', `${target}: ${message}`, { port: spec.path ?? describePortSpec(spec), target }, cause ? { cause } : undefined);
 }
 
+/**
+ * Connect to a remote port, retrying a refused connection or a server whose device is still in
+ * use until `timeoutMs` has passed (ser2net restarting, or still closing an earlier connection);
+ * a connection that cannot work (unknown host, not RFC 2217) fails at once.
+ */
+async function openRemoteBoardPort(remote: RemoteAddress, spec: PortConfig, o: PortOpenOptions): Promise<{ link: SerialLink; port: PortRecord }> {
+  const deadline = Date.now() + o.timeoutMs;
+  for (;;) {
+    try {
+      const link = await openRemotePort(remote, { baudRate: o.baudRate, description: `${o.target} (${remote.url} @${o.baudRate})`, signal: o.signal });
+      return { link, port: remoteRecord(remote.url) };
+    } catch (e) {
+      const transient = e instanceof HarnessError && e.context.transient === true;
+      if (!transient || o.signal?.aborted || Date.now() + (o.pollMs ?? 200) > deadline) throw portError((e as Error).message, spec, o.target, e);
+    }
+    await sleep(o.pollMs ?? 200, undefined, { signal: o.signal }).catch(() => undefined);
+  }
+}
+
 /** Resolve and open the port, retrying until `timeoutMs` has passed. */
 export async function openBoardPort(spec: PortConfig, o: PortOpenOptions): Promise<{ link: SerialLink; port: PortRecord }> {
+  const remote = spec.url ? parsePortUrl(spec.url) : null;
+  if (remote) return openRemoteBoardPort(remote, spec, o);
   const deadline = Date.now() + o.timeoutMs;
   const pollMs = o.pollMs ?? 200;
   let last: { message: string; cause?: unknown } = { message: `port ${describePortSpec(spec)} not found` };

@@ -12,7 +12,7 @@ export function profileKey(p: TargetProfile): string {
 /** Refuse a board profile that cannot work, naming the key to fix. */
 export function checkBoardProfile(p: TargetProfile): void {
   const key = profileKey(p);
-  if (!p.port || (!p.port.path && !hasIdentity(p.port))) {
+  if (!p.port || (!p.port.path && !p.port.url && !hasIdentity(p.port))) {
     throw new HarnessError(
       'CONFIG',
       `target ${p.name}: no serial port configured: set ${key}.port.path (e.g. "/dev/ttyACM0") or ${key}.port.vendorId/productId in hil.config.json, or pass --port`,

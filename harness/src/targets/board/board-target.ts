@@ -18,6 +18,7 @@ import { HarnessError } from '../../core/errors.ts';
 import { createFlasher } from '../../flash/create-flasher.ts';
 import type { Flasher } from '../../flash/flasher.ts';
 import type { ByteLink } from '../../transport/byte-link.ts';
+import { openRemotePort, parsePortUrl } from '../../transport/remote-serial-link.ts';
 import type { SerialLink } from '../../transport/serial-port-link.ts';
 import type { Target, TargetExit, TargetStartOptions } from '../target.ts';
 import { checkBoardProfile, describeBoard, profileKey } from './board-profile.ts';
@@ -99,12 +100,26 @@ export class BoardTarget implements Target {
 
   private async doPrepare(o: PrepareOptions): Promise<void> {
     const spec = this.profile.port!;
+    if (spec.url) await this.checkRemote(spec.url, o);
     const m = await lookUpPort(spec, this.lookup);
     if (m.ok) this.resolved = m.record;
     else if (this.flasher.type === 'none') throw portError(m.message, spec, this.who);
     if (this.flasher.type !== 'none') {
       this.flashed = await this.flasher.flash({ signal: o.signal, port: this.resolved?.path ?? spec.path ?? null, baudRate: this.profile.baudRate });
     }
+  }
+
+  /** A remote port must answer before anything is flashed: connect (and, for RFC 2217, agree on
+   *  the line settings) once, then hang up. A refusal ends the run at start, in one line. */
+  private async checkRemote(url: string, o: PrepareOptions): Promise<void> {
+    const a = parsePortUrl(url, `${profileKey(this.profile)}.port.url`)!;
+    let link: SerialLink;
+    try {
+      link = await openRemotePort(a, { baudRate: this.profile.baudRate, description: this.who, signal: o.signal });
+    } catch (e) {
+      throw portError((e as Error).message, this.profile.port!, this.who, e);
+    }
+    await link.close();
   }
 
   async start(options: TargetStartOptions = {}): Promise<ByteLink> {

@@ -16,6 +16,7 @@ export function hasIdentity(spec: PortConfig): boolean {
 
 /** `/dev/ttyACM0`, or `USB 0483:374b serial 066D...`. */
 export function describePortSpec(spec: PortConfig): string {
+  if (spec.url) return spec.url;
   if (spec.path && !hasIdentity(spec)) return spec.path;
   const id = `USB ${hex(spec.vendorId) ?? '*'}:${hex(spec.productId) ?? '*'}${spec.serialNumber ? ` serial ${spec.serialNumber}` : ''}`;
   return spec.path ? `${spec.path} (${id})` : id;
