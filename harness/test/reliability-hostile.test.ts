@@ -60,18 +60,20 @@ describe('reliability: a hostile device (issue 8.5)', function () {
   });
 
   it('endless bytes without a newline: bounded memory over gigabytes, a clear HANDSHAKE error', async () => {
-    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '2000'], { HIL_HOSTILE_MODE: 'endless' });
+    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '4000'], { HIL_HOSTILE_MODE: 'endless' });
     const line = oneLine(r);
-    expect(line).to.match(/hostile-device\.mjs: no INFO answered HELLO within 2000 ms/).and.contain('lines over the 8192-byte limit, cut and discarded');
+    expect(line).to.match(/hostile-device\.mjs: no INFO answered HELLO within 4000 ms/).and.contain('lines over the 8192-byte limit, cut and discarded');
     const received = Number(/received (\d+) bytes/.exec(line)?.[1]);
-    expect(received, 'the device really flooded the link').to.be.above(2 * RSS_BOUND_KB * 1024);
+    // more bytes than the memory bound: had they been kept, the peak RSS would exceed it (how many
+    // more depends on how fast this machine is, so no multiple of the bound is asserted)
+    expect(received, 'the device really flooded the link').to.be.above(RSS_BOUND_KB * 1024);
     expect(r.peakKb, 'peak RSS sampled').to.be.above(0);
     expect(r.peakKb, `peak RSS ${r.peakKb} kB while receiving ${received} bytes`).to.be.below(RSS_BOUND_KB);
     process.stdout.write(`      endless: ${(received / 1e9).toFixed(1)} GB received, peak RSS ${(r.peakKb / 1024).toFixed(0)} MiB\n`);
   });
 
   it('1 MiB lines and frames lying about their length: bounded memory, counted as corrupt', async () => {
-    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '2000'], { HIL_HOSTILE_MODE: 'oversize' });
+    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '4000'], { HIL_HOSTILE_MODE: 'oversize' });
     const line = oneLine(r);
     const m = /received (\d+) bytes: (\d+) lines over the 8192-byte limit, cut and discarded, (\d+) corrupt protocol lines/.exec(line);
     expect(m, line).to.not.equal(null);
@@ -82,10 +84,10 @@ describe('reliability: a hostile device (issue 8.5)', function () {
   });
 
   it('a flood of long log lines: the device log is capped, memory bounded', async () => {
-    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '2000'], { HIL_HOSTILE_MODE: 'log-flood' });
+    const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '4000'], { HIL_HOSTILE_MODE: 'log-flood' });
     const line = oneLine(r);
     const received = Number(/received (\d+) bytes/.exec(line)?.[1]);
-    expect(received).to.be.above(2 * RSS_BOUND_KB * 1024);
+    expect(received, 'more log bytes than the memory bound').to.be.above(RSS_BOUND_KB * 1024);
     expect(r.peakKb).to.be.above(0).and.below(RSS_BOUND_KB);
     process.stdout.write(`      log flood: ${(received / 1e9).toFixed(1)} GB of log lines, peak RSS ${(r.peakKb / 1024).toFixed(0)} MiB\n`);
   });
