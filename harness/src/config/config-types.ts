@@ -59,6 +59,8 @@ export interface TargetProfileFile {
   readonly resetPulseMs?: number;
   readonly handshakeTimeoutMs?: number;
   readonly params?: Readonly<Record<string, number>>;
+  /** board: a pool of boards, the names of board profiles of this file, run in parallel (--jobs). */
+  readonly pool?: readonly string[];
 }
 
 export interface HilConfigFile {
@@ -109,4 +111,6 @@ export interface TargetProfile {
   readonly resetPulseMs: number;
   readonly handshakeTimeoutMs: number;
   readonly params: Readonly<Record<string, number>>;
+  /** A board pool: its member boards' profiles (each with its own port and flasher). */
+  readonly members?: readonly TargetProfile[];
 }

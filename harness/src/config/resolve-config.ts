@@ -9,7 +9,7 @@ import { REPORTS_DIR, VECTORS_DIR } from '../core/paths.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
 import { linkFromImageName } from '../targets/qemu/qemu-target.ts';
 import { builtinProfile, builtinQemuImage } from './builtin-profiles.ts';
-import type { HilConfigFile, LinkKind, TargetProfile } from './config-types.ts';
+import type { HilConfigFile, LinkKind, TargetProfile, TargetProfileFile } from './config-types.ts';
 
 export interface CliOverrides {
   readonly target?: string;
@@ -95,5 +95,21 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
     baselineThreshold: d.baselineThreshold ?? 0.05,
     params: d.params ?? {},
   };
-  return { file: filePath, profile, defaults };
+  return { file: filePath, profile: withPoolMembers(profile, f, file, filePath, cli), defaults };
+}
+
+/** A pool profile gets its members resolved like `--target <member>` (the run's --firmware and
+ *  timing flags apply to each; --port does not: every board keeps its own). */
+function withPoolMembers(profile: TargetProfile, f: TargetProfileFile, file: HilConfigFile | null, filePath: string | null, cli: CliOverrides): TargetProfile {
+  if (!f.pool) return profile;
+  const key = `targets.${profile.name}.pool`;
+  if (profile.kind !== 'board') throw new HarnessError('CONFIG', `${key}: only a board profile can be a pool (this one is ${profile.kind})`, { key, file: filePath ?? undefined });
+  if (cli.port) throw new HarnessError('USAGE', `--port: target ${profile.name} is a pool of boards, each with its own port (${f.pool.join(', ')})`, { key: 'port' });
+  const members = f.pool.map((name, i) => {
+    const m = file?.targets?.[name];
+    if (!m) throw new HarnessError('CONFIG', `${key}[${i}]: "${name}" is not a target profile of this file (known: ${Object.keys(file?.targets ?? {}).join(', ')})`, { key: `${key}[${i}]`, file: filePath ?? undefined });
+    if (m.kind !== 'board' || m.pool) throw new HarnessError('CONFIG', `${key}[${i}]: "${name}" is ${m.pool ? 'a pool itself' : `a ${m.kind} profile`}; a pool lists board profiles`, { key: `${key}[${i}]`, file: filePath ?? undefined });
+    return resolveConfig(file, filePath, { ...cli, target: name }).profile;
+  });
+  return { ...profile, members };
 }

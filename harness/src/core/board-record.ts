@@ -23,6 +23,18 @@ export interface PortRecord {
   readonly listing: 'serialport' | 'sysfs' | 'none';
 }
 
+/** What the report says of each board of a pool. */
+export interface PoolMemberRecord {
+  readonly name: string;
+  readonly port: string | null;
+  readonly serialNumber: string | null;
+  /** used: ran cases to the end of the run; out: taken out (reason says why); unused: never needed */
+  readonly status: 'used' | 'out' | 'unused';
+  readonly reason: string | null;
+  /** cases this board finished (passed, failed or errored on its last attempt) */
+  readonly cases: number;
+}
+
 /** One run of the flash step. */
 export interface FlashRecord {
   readonly type: FlasherType;

@@ -5,9 +5,10 @@
  */
 import type { CpiCalibration } from '../perf/calibrate-cpi.ts';
 import type { StageProfile } from '../perf/stage-profile.ts';
+import type { CaseBoard } from '../targets/target.ts';
 import type { StageDivergence } from '../assertions/stage-divergence.ts';
 import type { MarginVerdict, OutputVerdict, ResourceVerdict } from '../assertions/verdict.ts';
-import type { BoardRecord } from './board-record.ts';
+import type { BoardRecord, PoolMemberRecord } from './board-record.ts';
 import type { DeploymentLossRecord } from '../dsp/model-s/deployment-loss.ts';
 import type { EnhancementRecord } from '../dsp/quality.ts';
 import type { ErrorCode } from './errors.ts';
@@ -70,6 +71,8 @@ export interface CaseResult {
   readonly quality?: CaseQuality;
   /** Per-stage profile (`hil run --profile` on a model that declares stages; perf/stage-profile.ts). */
   readonly profile?: StageProfile;
+  /** The bench board that ran the case (its last attempt): profile name, port, serial number. */
+  readonly board?: CaseBoard;
   /** Output mismatches: the first stage whose output differs from the reference's (assertions/stage-divergence.ts). */
   readonly firstDivergence?: StageDivergence;
 }
@@ -127,6 +130,8 @@ export interface TargetRecord {
   readonly port: string | null;
   /** Bench board: the port found (USB identity), link settings and the flash step. */
   readonly board?: BoardRecord | null;
+  /** Board pool: each board, whether it was used or taken out (and why), and its cases. */
+  readonly pool?: readonly PoolMemberRecord[];
   /** Bench board: can the configured baud rate carry the stream in real time (checked at the
    *  handshake, before streaming)? Absent for sim and qemu. */
   readonly linkFeasibility?: LinkFeasibilityRecord | null;

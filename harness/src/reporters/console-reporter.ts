@@ -132,6 +132,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       const pos = a ? `[${a.index + 1}/${a.total}]` : `[${finished}/${totalCases || '?'}]`;
       const facts: string[] = [];
       if (c.frames > 0) facts.push(`${c.frames} frames`, fmtSeconds(c.wallMs / 1000));
+      if (c.board) facts.push(`on ${c.board.name}`);
       if (c.margin && c.margin.status !== 'not-applicable' && isNum(c.margin.margin)) facts.push(`margin ${fmtPct(c.margin.margin)}${c.margin.estimated ? ' (estimated)' : ''}`);
       const why = c.status === 'failed' || c.status === 'error' ? failureReasons(c)[0] : undefined;
       println(`${pos} ${STATUS_WORD[c.status].padEnd(5)} ${clean(c.id)}${facts.length ? `  (${facts.join(', ')})` : ''}${why ? `: ${clean(why)}` : ''}`);

@@ -127,6 +127,7 @@ export function environment(r: RunReport): SafeHtml {
     ['description', t.description],
     ['port', t.port],
     ['board', t.board ? describeBoardRecord(t.board) : null],
+    ['pool', t.pool ? t.pool.map((m) => `${m.name} (${m.port ?? '?'}): ${m.status}${m.reason ? ` (${m.reason})` : ''}, ${m.cases} cases`).join('; ') : null],
     ['clock', fmtHz(t.clockHz)],
     ['counter', html`${counterDescription(t)}${estimatedBadge(r)}`],
     ['CPI', t.counter === 'icount' && isNum(t.cpi) ? String(t.cpi) : null],

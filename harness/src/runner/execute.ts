@@ -41,7 +41,17 @@ export interface ExecuteOptions {
   readonly window: number;
   readonly handshakeTimeoutMs: number;
   readonly globalParams: Readonly<Record<string, number>>;
-  readonly makeTarget: () => Target;
+  /** A target for a worker; null when none is free (a pool whose boards are busy or out): the
+   *  worker then puts its case back in the queue for another worker and stops. */
+  readonly makeTarget: () => Target | null;
+  /** A target met an infrastructure error (a pool takes that board out). */
+  readonly targetFailed?: (t: Target, e: unknown) => void;
+  /** A worker is done with its target (after stop). */
+  readonly releaseTarget?: (t: Target) => void;
+  /** A case finished on this target. */
+  readonly caseFinished?: (t: Target) => void;
+  /** Why cases left in the queue found no target (a pool with no board left). */
+  readonly noTargetReason?: () => string;
   readonly evaluation: (info: DeviceInfo) => EvaluationContext;
   readonly loadGolden: (c: RunnableCase, rate: number) => Promise<Int16Array | null>;
   readonly signal?: AbortSignal;
@@ -74,6 +84,17 @@ export interface ExecuteResult {
 
 type Fault = Omit<CaseFault, 'reproduced'>;
 
+/** A case's attempts so far, carried to another worker when its target was taken out. */
+interface AttemptState {
+  attempts: number;
+  lastFault: Fault | null;
+  reproduced: boolean;
+  readonly earlier: AttemptError[];
+}
+
+/** No target is free for this worker (runner/board-pool.ts). */
+class NoTarget extends Error {}
+
 function toCaseError(e: unknown, fault: Fault | null = null, reproducedOver = 0): CaseError {
   const f: CaseFault | undefined = fault ? { ...fault, reproduced: reproducedOver > 1 } : undefined;
   const note = f ? ` [device fault: ${describeFault(f)}${f.reproduced ? `; reproduced on all ${reproducedOver} attempts: a deterministic device fault, not a flaky link` : ''}]` : '';
@@ -87,6 +108,7 @@ function toCaseError(e: unknown, fault: Fault | null = null, reproducedOver = 0)
 
 export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
   const results = new Map<string, CaseResult>();
+  const carried = new Map<string, AttemptState>();
   const outputs = new Map<string, Int16Array>();
   const queue = scheduleCases(o.cases, o.jobs, (c) => c.inputBytes);
   let info: DeviceInfo | null = null;
@@ -103,12 +125,15 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
     const teardown = async () => {
       await session?.close().catch(() => undefined);
       await target?.stop();
+      if (target) o.releaseTarget?.(target);
       session = undefined;
       target = undefined;
     };
     const ensure = async (): Promise<Session> => {
       if (session) return session;
-      target = o.makeTarget();
+      const t = o.makeTarget();
+      if (!t) throw new NoTarget();
+      target = t;
       targetDescription ??= target.description;
       targetStarts++;
       try {
@@ -141,14 +166,16 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         }
         o.hooks?.onCaseStart?.(c, i, o.cases.length);
         let result: CaseResult | undefined;
-        let lastFault: Fault | null = null;
-        let reproduced = true;
-        const earlier: AttemptError[] = [];
-        let attempts = 0;
-        while (!result && attempts <= o.retries) {
-          attempts++;
+        const st: AttemptState = carried.get(c.id) ?? { attempts: 0, lastFault: null, reproduced: true, earlier: [] };
+        carried.delete(c.id);
+        const earlier = st.earlier;
+        let ranOn: Target | undefined;
+        while (!result && st.attempts <= o.retries) {
+          st.attempts++;
+          const attempts = st.attempts;
           try {
             const s = await ensure();
+            ranOn = target;
             const golden = await o.loadGolden(c, s.info.rate);
             const m = await measureCase(s, c, { globalParams: o.globalParams, signal: o.signal, onFrame: (d, t) => o.hooks?.onProgress?.(c, d, t, s.info.hop / s.info.rate) });
             result = evaluateCase(c, m, golden, o.evaluation(s.info), attempts);
@@ -161,12 +188,21 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
               if (d.broken) await teardown(); // the next case starts a fresh target
             }
           } catch (e) {
+            if (e instanceof NoTarget) {
+              // every target is busy or out: another worker takes the case; this one stops
+              st.attempts--;
+              carried.set(c.id, st);
+              queue.unshift(next);
+              return;
+            }
             const err = target ? await explainTargetDeath(target, e) : e;
             const fault = aborted() ? null : classifyFault(err, { detectionMs: session?.detectionMs, frame: session?.failedFrame });
-            if (attempts > 1 && !sameFault(fault, lastFault)) reproduced = false;
-            lastFault = fault;
+            if (attempts > 1 && !sameFault(fault, st.lastFault)) st.reproduced = false;
+            st.lastFault = fault;
             const log = session ? session.deviceLog.slice(-50).map((l) => ({ ...l })) : [];
-            const final = () => toCaseError(err, fault, reproduced ? attempts : 0);
+            const final = () => toCaseError(err, fault, st.reproduced ? attempts : 0);
+            const infrastructure = !aborted() && !(isHarnessError(err) && (err.code === 'INTERRUPTED' || err.code === 'INPUT' || err.code === 'CONFIG' || err.code === 'USAGE'));
+            if (infrastructure && target) o.targetFailed?.(target, err);
             if (aborted() || (isHarnessError(err) && err.code === 'INTERRUPTED')) {
               result = unmeasuredCase(c, 'skipped', { code: 'INTERRUPTED', message: 'interrupted while running' }, attempts);
             } else if (isHarnessError(err) && (err.code === 'INPUT' || err.code === 'CONFIG' || err.code === 'USAGE')) {
@@ -179,6 +215,11 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             }
             await teardown();
           }
+        }
+        if (ranOn) {
+          o.caseFinished?.(ranOn);
+          const board = ranOn.identity?.();
+          if (board) result = { ...result!, board };
         }
         if (earlier.length > 0) result = { ...result!, earlierAttempts: earlier };
         results.set(c.id, result!);
@@ -193,9 +234,15 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
 
   const n = Math.max(1, Math.min(o.jobs, o.cases.length));
   await Promise.all(Array.from({ length: n }, () => worker()));
-  const ordered = o.cases.map(
-    (c) => results.get(c.id) ?? unmeasuredCase(c, 'skipped', { code: 'INTERRUPTED', message: 'not run' }, 0),
-  );
+  const noTarget = (c: RunnableCase, st: AttemptState): CaseResult => {
+    const r = unmeasuredCase(c, 'error', { code: 'TARGET', message: o.noTargetReason?.() ?? 'no target left to run it on' }, st.attempts);
+    return st.earlier.length ? { ...r, earlierAttempts: st.earlier } : r;
+  };
+  const ordered = o.cases.map((c) => {
+    const st = carried.get(c.id);
+    const exhausted = !aborted() && (st !== undefined || o.noTargetReason !== undefined);
+    return results.get(c.id) ?? (exhausted ? noTarget(c, st ?? { attempts: 0, lastFault: null, reproduced: true, earlier: [] }) : unmeasuredCase(c, 'skipped', { code: 'INTERRUPTED', message: 'not run' }, 0));
+  });
   const complete = !aborted() && ordered.every((r) => r.status !== 'skipped');
   return { results: ordered, info, stats, complete, outputs, targetDescription, targetStarts, stall };
 }

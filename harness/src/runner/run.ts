@@ -21,6 +21,8 @@ import { createProfileTarget } from '../targets/create-target.ts';
 import { SimTarget } from '../targets/sim-target.ts';
 import { checkCounter } from '../targets/board/board-profile.ts';
 import { BoardTarget } from '../targets/board/board-target.ts';
+import type { Target } from '../targets/target.ts';
+import { BoardPool } from './board-pool.ts';
 import type { FaultInjectionRecord } from '../core/reliability-record.ts';
 import { deriveSeed } from '../core/prng.ts';
 import { FAULT_KINDS, faultyLink, type FaultCounts, type FaultKind } from '../transport/faulty-link.ts';
@@ -107,20 +109,31 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
   let linkFeasibility: LinkFeasibilityRecord | null = null;
   // A board profile drives one physical board: find its port and flash it once, before any case
   // (a failure ends the run here, exit 2); every (re)start of a case reuses it.
-  const board = o.profile.kind === 'board' ? new BoardTarget(o.profile) : null;
+  // A pool prepares every board, in parallel; a board that fails is left out of the run.
+  const pool = o.profile.members ? new BoardPool(o.profile) : null;
+  const board = o.profile.kind === 'board' && !pool ? new BoardTarget(o.profile) : null;
   if (board) await board.prepare({ signal: o.signal });
+  if (pool) await pool.prepare(o.signal);
   const exec = await execute({
     wrapLink: injection?.wrap,
     linkRate: profileLinkRate(o.profile),
     cases: o.cases,
-    jobs: board ? 1 : o.jobs,
+    jobs: board ? 1 : pool ? Math.min(o.jobs, pool.usable) : o.jobs,
     retries: o.retries,
     window: o.window,
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
     profile: o.stageProfile === true,
     ...(o.diagnose !== false ? { reference: simReference(o.diagnose?.firmware) } : {}),
-    makeTarget: () => board ?? createProfileTarget(o.profile),
+    makeTarget: () => (pool ? pool.acquire() : (board ?? createProfileTarget(o.profile))),
+    ...(pool
+      ? {
+          targetFailed: (t: Target, e: unknown) => pool.fail(t, e),
+          releaseTarget: (t: Target) => pool.release(t),
+          caseFinished: (t: Target) => pool.finished(t),
+          noTargetReason: () => pool.noBoardReason(),
+        }
+      : {}),
     evaluation: (info) => {
       checkCounter(o.profile, info.counter); // a board profile may name the counter its image must have
       return {
@@ -139,7 +152,8 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
       ...o.hooks,
       onHandshake: (info) => {
         if (o.profile.kind === 'board' && !linkFeasibility) {
-          linkFeasibility = linkFeasibilityRecord(o.profile.baudRate, info.rate, info.hop);
+          // a pool: its first board's baud rate (members usually share one)
+          linkFeasibility = linkFeasibilityRecord((o.profile.members?.[0] ?? o.profile).baudRate, info.rate, info.hop);
           o.onLinkFeasibility?.(linkFeasibility);
         }
         o.hooks?.onHandshake?.(info);
@@ -184,6 +198,7 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
       firmwareSha256,
       port: board?.port?.path ?? o.profile.port?.path ?? null,
       ...(board ? { board: board.record() } : {}),
+      ...(pool ? { pool: pool.record() } : {}),
       ...(linkFeasibility ? { linkFeasibility } : {}),
       clockHz: o.profile.clockHz,
       cpi: counter === 'icount' ? o.profile.cpi : null,

@@ -29,6 +29,15 @@ export interface Target {
   stop(): Promise<void>;
   /** Resolves when the firmware process/emulator exits on its own (never rejects). */
   readonly exited: Promise<TargetExit> | undefined;
+  /** Which board this is, for each case's report (bench boards; absent for sim and qemu). */
+  identity?(): CaseBoard | null;
+}
+
+/** The board that ran a case: its profile name, port and serial number. */
+export interface CaseBoard {
+  readonly name: string;
+  readonly port: string | null;
+  readonly serialNumber: string | null;
 }
 
 export interface TargetExit {

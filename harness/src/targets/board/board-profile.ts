@@ -12,6 +12,10 @@ export function profileKey(p: TargetProfile): string {
 /** Refuse a board profile that cannot work, naming the key to fix. */
 export function checkBoardProfile(p: TargetProfile): void {
   const key = profileKey(p);
+  if (p.members) {
+    for (const m of p.members) checkBoardProfile(m);
+    return;
+  }
   if (!p.port || (!p.port.path && !p.port.url && !hasIdentity(p.port))) {
     throw new HarnessError(
       'CONFIG',

@@ -20,7 +20,7 @@ import type { Flasher } from '../../flash/flasher.ts';
 import type { ByteLink } from '../../transport/byte-link.ts';
 import { openRemotePort, parsePortUrl } from '../../transport/remote-serial-link.ts';
 import type { SerialLink } from '../../transport/serial-port-link.ts';
-import type { Target, TargetExit, TargetStartOptions } from '../target.ts';
+import type { CaseBoard, Target, TargetExit, TargetStartOptions } from '../target.ts';
 import { checkBoardProfile, describeBoard, profileKey } from './board-profile.ts';
 import { lookUpPort, openBoardPort, portError, type PortLookupOptions } from './board-port.ts';
 import { resetBoard, type ResetResult } from './board-reset.ts';
@@ -61,6 +61,11 @@ export class BoardTarget implements Target {
 
   private get who(): string {
     return this.profile.name === 'board' ? 'board' : `board ${this.profile.name}`;
+  }
+
+  identity(): CaseBoard {
+    const spec = this.profile.port;
+    return { name: this.profile.name, port: this.resolved?.path ?? spec?.path ?? spec?.url ?? null, serialNumber: this.resolved?.serialNumber ?? spec?.serialNumber ?? null };
   }
 
   /** The port as last resolved (null before the first lookup). */
