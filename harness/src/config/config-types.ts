@@ -1,5 +1,6 @@
 /** Types of hil.config.json (mirrors hil-config.schema.json) and of the resolved configuration. */
 import type { CpiCalibration } from '../perf/calibrate-cpi.ts';
+import type { LabgridConfig } from '../targets/board/labgrid-place.ts';
 import type { CounterSource, TargetKind } from '../targets/target.ts';
 
 export type LinkKind = 'semihost' | 'uart';
@@ -61,6 +62,8 @@ export interface TargetProfileFile {
   readonly params?: Readonly<Record<string, number>>;
   /** board: a pool of boards, the names of board profiles of this file, run in parallel (--jobs). */
   readonly pool?: readonly string[];
+  /** board: a labgrid place to acquire; its NetworkSerialPort is the board's port. */
+  readonly labgrid?: LabgridConfig;
 }
 
 export interface HilConfigFile {
@@ -113,4 +116,6 @@ export interface TargetProfile {
   readonly params: Readonly<Record<string, number>>;
   /** A board pool: its member boards' profiles (each with its own port and flasher). */
   readonly members?: readonly TargetProfile[];
+  /** A board in a labgrid place (its port comes from the place). */
+  readonly labgrid?: LabgridConfig;
 }

@@ -84,6 +84,7 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
     resetPulseMs: f.resetPulseMs ?? base.resetPulseMs,
     handshakeTimeoutMs: f.handshakeTimeoutMs ?? base.handshakeTimeoutMs,
     params: { ...(d.params ?? {}), ...(f.params ?? {}) },
+    ...(f.labgrid ? { labgrid: f.labgrid } : {}),
   };
   const defaults: RunDefaults = {
     suites: d.suites ?? ['smoke', 'speech', 'heldout', 'edge'],

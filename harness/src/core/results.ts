@@ -130,6 +130,8 @@ export interface TargetRecord {
   readonly port: string | null;
   /** Bench board: the port found (USB identity), link settings and the flash step. */
   readonly board?: BoardRecord | null;
+  /** A board in a labgrid place: the place, its coordinator and the serial port it gave. */
+  readonly labgrid?: { readonly place: string; readonly coordinator: string | null; readonly port: string; readonly released: boolean };
   /** Board pool: each board, whether it was used or taken out (and why), and its cases. */
   readonly pool?: readonly PoolMemberRecord[];
   /** Bench board: can the configured baud rate carry the stream in real time (checked at the

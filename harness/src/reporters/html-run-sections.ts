@@ -127,6 +127,7 @@ export function environment(r: RunReport): SafeHtml {
     ['description', t.description],
     ['port', t.port],
     ['board', t.board ? describeBoardRecord(t.board) : null],
+    ['labgrid', t.labgrid ? `place ${t.labgrid.place} via ${t.labgrid.coordinator ?? 'the default coordinator'}: ${t.labgrid.port}, ${t.labgrid.released ? 'released' : 'NOT released'}` : null],
     ['pool', t.pool ? t.pool.map((m) => `${m.name} (${m.port ?? '?'}): ${m.status}${m.reason ? ` (${m.reason})` : ''}, ${m.cases} cases`).join('; ') : null],
     ['clock', fmtHz(t.clockHz)],
     ['counter', html`${counterDescription(t)}${estimatedBadge(r)}`],

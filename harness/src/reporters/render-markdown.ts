@@ -76,6 +76,7 @@ function environment(r: RunReport): string[] {
     ['Command', code(r.command.join(' '))],
   ];
   if (t.board) rows.push(['Board', md(describeBoardRecord(t.board))]);
+  if (t.labgrid) rows.push(['labgrid', md(`place ${t.labgrid.place} via ${t.labgrid.coordinator ?? 'the default coordinator'}: ${t.labgrid.port}, ${t.labgrid.released ? 'released' : 'NOT released'}`)]);
   if (t.pool) rows.push(['Pool', t.pool.map((m) => md(`${m.name} (${m.port ?? '?'}): ${m.status}${m.reason ? ` (${m.reason})` : ''}, ${m.cases} cases`)).join('; ')]);
   if (t.cpiCalibration) rows.push(['CPI calibration', md(calibrationText(t.cpiCalibration))]);
   if (t.linkFeasibility) rows.push(['Link feasibility', `${t.linkFeasibility.level}: ${md(t.linkFeasibility.message)}`]);

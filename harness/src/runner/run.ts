@@ -21,6 +21,7 @@ import { createProfileTarget } from '../targets/create-target.ts';
 import { SimTarget } from '../targets/sim-target.ts';
 import { checkCounter } from '../targets/board/board-profile.ts';
 import { BoardTarget } from '../targets/board/board-target.ts';
+import { LabgridPlace } from '../targets/board/labgrid-place.ts';
 import type { Target } from '../targets/target.ts';
 import { BoardPool } from './board-pool.ts';
 import type { FaultInjectionRecord } from '../core/reliability-record.ts';
@@ -99,7 +100,26 @@ async function loadGolden(c: RunnableCase, rate: number): Promise<Int16Array | n
   return wav.samples;
 }
 
+/**
+ * A regression run. A board in a labgrid place: the place is acquired first (its serial port
+ * becomes the profile's port) and released at the end, also after an error or an interruption.
+ */
 export async function runRegression(o: RunOptions): Promise<RunOutput> {
+  if (!o.profile.labgrid) return runOnProfile(o);
+  const place = new LabgridPlace(o.profile.labgrid);
+  const serial = await place.acquire(o.signal);
+  let released = false;
+  let out: RunOutput;
+  try {
+    out = await runOnProfile({ ...o, profile: { ...o.profile, port: { url: serial.url }, baudRate: serial.speed ?? o.profile.baudRate } });
+  } finally {
+    released = await place.release();
+  }
+  const labgrid = { place: o.profile.labgrid.place, coordinator: o.profile.labgrid.coordinator ?? null, port: serial.url, released };
+  return { ...out, report: { ...out.report, target: { ...out.report.target, labgrid } } };
+}
+
+async function runOnProfile(o: RunOptions): Promise<RunOutput> {
   const startedAt = new Date();
   checkFirmwareImage(o.profile.kind, o.profile.firmware);
   const image = await readFile(o.profile.firmware).catch(() => null);

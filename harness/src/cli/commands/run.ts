@@ -127,6 +127,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
       const written = await writeReports(report, { reportsDir, failedOutputs: outputs });
       await consoleReporter.onRunEnd?.(report, written.dir);
       for (const w of written.warnings) process.stderr.write(`hil: warning: ${w}\n`);
+      if (report.target.labgrid && !report.target.labgrid.released) process.stderr.write(`hil: warning: labgrid place ${report.target.labgrid.place} was not released: run labgrid-client -p ${report.target.labgrid.place} release\n`);
       process.stdout.write(`${displayPath(written.html)}\n`);
       return interrupted ? signalExit(interrupted) : report.exitCode;
     } finally {

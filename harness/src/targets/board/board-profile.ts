@@ -16,7 +16,8 @@ export function checkBoardProfile(p: TargetProfile): void {
     for (const m of p.members) checkBoardProfile(m);
     return;
   }
-  if (!p.port || (!p.port.path && !p.port.url && !hasIdentity(p.port))) {
+  // a labgrid board's port comes from its place when it is acquired
+  if (!p.labgrid && (!p.port || (!p.port.path && !p.port.url && !hasIdentity(p.port)))) {
     throw new HarnessError(
       'CONFIG',
       `target ${p.name}: no serial port configured: set ${key}.port.path (e.g. "/dev/ttyACM0") or ${key}.port.vendorId/productId in hil.config.json, or pass --port`,
