@@ -30,6 +30,7 @@ import { loadSuites } from '../src/runner/suites.ts';
 import { Session } from '../src/session/session.ts';
 import { SESSION_DEFAULTS } from '../src/session/session-options.ts';
 import { SimTarget } from '../src/targets/sim-target.ts';
+import type { ByteLink } from '../src/transport/byte-link.ts';
 import { pacedLink } from '../src/transport/pacing-link.ts';
 import { benchEnvironment, cpuSecondsSince, finish, fixed, flagList, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
 
@@ -37,7 +38,7 @@ export const GOAL_FRACTION = 0.9;
 const RATE = 16000;
 const HOP = 160;
 
-interface Clip {
+export interface Clip {
   readonly name: string;
   readonly samples: Int16Array;
 }
@@ -68,7 +69,7 @@ export interface ThroughputRow {
   readonly hostCpuPercentOfRealTime: number;
 }
 
-async function loadSpeech(): Promise<Clip[]> {
+export async function loadSpeech(): Promise<Clip[]> {
   const [suite] = await loadSuites(VECTORS_DIR, ['speech']);
   const clips: Clip[] = [];
   for (const c of suite!.cases) {
@@ -80,7 +81,7 @@ async function loadSpeech(): Promise<Clip[]> {
 }
 
 /** The clips to stream: whole files in order, the last one cut, `samples` in total. */
-function selectAudio(clips: readonly Clip[], samples: number): Clip[] {
+export function selectAudio(clips: readonly Clip[], samples: number): Clip[] {
   const out: Clip[] = [];
   let left = samples;
   for (const c of clips) {
@@ -94,7 +95,12 @@ function selectAudio(clips: readonly Clip[], samples: number): Clip[] {
 
 async function measure(firmware: string, baud: number, latencyMs: number, window: number, audio: readonly Clip[]): Promise<ThroughputRow> {
   const target = new SimTarget(firmware);
-  const raw = await target.start();
+  return measureOver({ link: await target.start(), stop: () => target.stop() }, baud, latencyMs, window, audio);
+}
+
+/** Stream `audio` over `raw` paced to `baud` (and `latencyMs` one way); `stop` ends what carries it. */
+export async function measureOver(carrier: { link: ByteLink; stop: () => Promise<void> }, baud: number, latencyMs: number, window: number, audio: readonly Clip[]): Promise<ThroughputRow> {
+  const raw = carrier.link;
   const link = pacedLink(raw, { baud, latencyMs });
   let session: Session | undefined;
   try {
@@ -145,7 +151,7 @@ async function measure(firmware: string, baud: number, latencyMs: number, window
     };
   } finally {
     await session?.close().catch(() => undefined);
-    await target.stop();
+    await carrier.stop();
   }
 }
 

@@ -23,6 +23,7 @@ import { runJobsScaling } from './jobs-scaling.ts';
 import { runLinkEfficiency } from './link-efficiency.ts';
 import { runLinkThroughput } from './link-throughput.ts';
 import { runQemuOverhead } from './qemu-overhead.ts';
+import { runRemoteLinkThroughput } from './remote-link-throughput.ts';
 import { runStageOverhead } from './stage-overhead.ts';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -32,6 +33,7 @@ const target = flagString(flags, 'target', 'qemu');
 const plan: Array<[string, () => Promise<BenchOutcome>]> = [
   ['link-efficiency', () => runLinkEfficiency([])],
   ['link-throughput', () => runLinkThroughput(quick ? ['--budget-s', '2'] : [])],
+  ['remote-link-throughput', () => runRemoteLinkThroughput(quick ? ['--budget-s', '2'] : [])],
   ['host-cost', () => runHostCost(quick ? ['--budget-s', '8'] : [])],
   ['qemu-overhead', () => runQemuOverhead(quick ? ['--repeats', '2'] : [])],
   ['stage-overhead', () => runStageOverhead([])],

@@ -1,0 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { startVirtualBoard, virtualBoardProfile } from '../src/targets/board/virtual-board.ts';
+const a = await startVirtualBoard(); const b = await startVirtualBoard();
+const cfg = '/tmp/poolfull/hil.config.json';
+writeFileSync(cfg, JSON.stringify({ defaults: { reportsDir: '/tmp/poolfull/reports' }, targets: { a: virtualBoardProfile(a), b: virtualBoardProfile(b), two: { kind: 'board', pool: ['a', 'b'] } } }));
+const t0 = Date.now();
+const r = spawnSync(process.execPath, ['harness/bin/hil.js', 'run', '--config', cfg, '--target', 'two', '--jobs', '2'], { encoding: 'utf8' });
+console.log(r.status, ((Date.now() - t0) / 1000).toFixed(1), 's');
+console.log(r.stderr.split('\n').slice(-8).join('\n'));
+console.log(r.stdout);
+await a.stop(); await b.stop();
