@@ -12,6 +12,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -169,6 +170,20 @@ describe('remote serial ports through a real ser2net: tcp:// and rfc2217:// (iss
       expect(badUrl.code).to.equal(2);
       expect(badUrl.stderr).to.match(/unknown scheme udp:\/\/ \(expected tcp:\/\/host:port or rfc2217:\/\/host:port\)/);
       expect(readFileSync(config, 'utf8')).to.include('"board"');
+      // a server that accepts and then says nothing: hil info gives up within its handshake timeout
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (silent.address() as AddressInfo).port;
+        const cfg = path.join(dir, 'silent.json');
+        writeFileSync(cfg, JSON.stringify({ targets: { board: { kind: 'board', port: { url: `tcp://127.0.0.1:${port}` }, flasher: { type: 'none' }, reset: 'protocol', handshakeTimeoutMs: 1500 } } }));
+        const quiet = await runCli(['info', '--config', cfg, '--target', 'board']);
+        expect(quiet.code).to.equal(2);
+        expect(quiet.stderr.trim().split('\n')).to.have.length(1);
+        expect(quiet.stderr).to.include(`board on tcp://127.0.0.1:${port} @921600 baud`).and.include('no INFO answered HELLO within 1500 ms');
+      } finally {
+        silent.close();
+      }
     });
   });
 });

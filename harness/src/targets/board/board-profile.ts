@@ -50,6 +50,6 @@ export function checkCounter(p: TargetProfile, reported: CounterSource): void {
 /** `board bench on /dev/ttyACM0 (USB 0483:374b) @115200, flasher gdb via localhost:3333`. */
 export function describeBoard(p: TargetProfile, portPath: string | null, flasher: string): string {
   const spec = p.port ? describePortSpec(p.port) : '(no port)';
-  const where = portPath && portPath !== p.port?.path ? `${portPath} (${spec})` : spec;
+  const where = portPath && portPath !== p.port?.path && portPath !== p.port?.url ? `${portPath} (${spec})` : spec;
   return `${p.name === 'board' ? 'board' : `board ${p.name}`} on ${where} @${p.baudRate} baud, flasher ${flasher}`;
 }
