@@ -10,6 +10,8 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +55,8 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
   let exporter: ChildProcess | undefined;
   let vb: VirtualBoard | undefined;
   let url = '';
+  let pdu: Server | undefined;
+  const pduRequests: string[] = [];
 
   before(async function () {
     if (!HAVE_LABGRID || !HAVE_SER2NET || !HAVE_QEMU) this.skip();
@@ -62,7 +66,18 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
     // a client that joins before the coordinator has registered its procedures hangs: probe briefly
     await until('the coordinator', async () => (await lg(url, ['places'], {}, 5000)).code === 0, 90_000);
     vb = await startVirtualBoard();
-    writeFileSync(path.join(dir, 'exporter.yaml'), `bench:\n  RawSerialPort:\n    port: ${realpathSync(vb.ptyPath)}\n    speed: 115200\n`);
+    // the place's power: a "simplerest" power switch whose power-on resets the virtual board
+    pdu = createServer((req, res) => {
+      pduRequests.push(req.url ?? '');
+      if (req.url === '/relay/0/1') void vb!.qmp.systemReset().catch(() => undefined);
+      res.end(req.url === '/relay/0' ? '1' : '');
+    });
+    await new Promise<void>((resolve) => pdu!.listen(0, '127.0.0.1', resolve));
+    const pduPort = (pdu.address() as AddressInfo).port;
+    writeFileSync(
+      path.join(dir, 'exporter.yaml'),
+      `bench:\n  RawSerialPort:\n    port: ${realpathSync(vb.ptyPath)}\n    speed: 115200\n  NetworkPowerPort:\n    model: simplerest\n    host: 'http://127.0.0.1:${pduPort}/relay/{index}/{value}'\n    index: 0\n`,
+    );
     exporter = spawn(PY, ['-m', 'labgrid.remote.exporter', '-x', url, '-n', 'lab-pi', '--hostname', '127.0.0.1', path.join(dir, 'exporter.yaml')], { cwd: dir, stdio: 'ignore' });
     await until('the exporter', async () => (await lg(url, ['resources'], {}, 5000)).out.includes('lab-pi/bench/NetworkSerialPort'), 90_000);
     expect((await lg(url, ['-p', 'bench-1', 'create'])).code).to.equal(0);
@@ -74,6 +89,7 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
         defaults: { reportsDir: path.join(dir, 'reports') },
         targets: {
           lab: { ...board, labgrid: { place: 'bench-1', coordinator: url, client: CLIENT } },
+          'lab-power': { ...board, reset: 'power', labgrid: { place: 'bench-1', coordinator: url, client: CLIENT } },
           nowhere: { ...board, labgrid: { place: 'no-such-place', coordinator: url, client: CLIENT } },
           down: { ...board, labgrid: { place: 'bench-1', coordinator: 'ws://127.0.0.1:9/ws', client: CLIENT } },
         },
@@ -81,6 +97,7 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
     );
   });
   after(async () => {
+    pdu?.close();
     exporter?.kill('SIGTERM');
     coordinator?.kill('SIGTERM');
     await vb?.stop();
@@ -101,6 +118,17 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
     expect(r.report.target.labgrid!.port).to.match(/^rfc2217:\/\/127\.0\.0\.1:\d+$/);
     expect(r.report.target.port).to.equal(r.report.target.labgrid!.port);
     expect(await released(), 'the place is free afterwards').to.equal(true);
+  });
+
+  it('reset "power": the place\'s power resource power-cycles the board (labgrid-client power cycle), then bit-exact', async () => {
+    pduRequests.length = 0;
+    const r = await runWithReport(['--config', config, '--target', 'lab-power', '--suite', 'smoke']);
+    expect(r.code, r.stderr.slice(-2000)).to.equal(0);
+    expect(r.report.summary.passed).to.equal(4);
+    expect(r.report.target.board!.reset).to.equal('power');
+    expect(pduRequests, 'off, then on').to.include.members(['/relay/0/0', '/relay/0/1']);
+    expect(pduRequests.indexOf('/relay/0/0')).to.be.below(pduRequests.lastIndexOf('/relay/0/1'));
+    expect(await released()).to.equal(true);
   });
 
   it('a place another user holds is busy: one line naming the owner, exit 2, the place still theirs', async () => {

@@ -4,7 +4,8 @@ import type { LabgridConfig } from '../targets/board/labgrid-place.ts';
 import type { CounterSource, TargetKind } from '../targets/target.ts';
 
 export type LinkKind = 'semihost' | 'uart';
-export type ResetMethod = 'protocol' | 'dtr' | 'rts' | 'flasher' | 'none';
+export type { ResetMethod } from '../core/board-record.ts';
+import type { ResetMethod } from '../core/board-record.ts';
 
 export interface FlasherConfig {
   readonly type: 'gdb' | 'command' | 'none';
@@ -118,4 +119,6 @@ export interface TargetProfile {
   readonly members?: readonly TargetProfile[];
   /** A board in a labgrid place (its port comes from the place). */
   readonly labgrid?: LabgridConfig;
+  /** The command that power-cycles the board (reset "power"; set from a labgrid place's power resource). */
+  readonly powerCycle?: readonly string[];
 }

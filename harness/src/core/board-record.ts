@@ -5,7 +5,7 @@
  */
 
 export type FlasherType = 'gdb' | 'command' | 'none';
-export type ResetMethod = 'protocol' | 'dtr' | 'rts' | 'flasher' | 'none';
+export type ResetMethod = 'protocol' | 'dtr' | 'rts' | 'flasher' | 'power' | 'none';
 
 /** The serial port a board was reached on. */
 export interface PortRecord {

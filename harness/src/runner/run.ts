@@ -12,6 +12,7 @@ import os from 'node:os';
 import { checkResources } from '../assertions/resource-verdict.ts';
 import type { TargetProfile } from '../config/config-types.ts';
 import { builtinProfile } from '../config/builtin-profiles.ts';
+import { HarnessError } from '../core/errors.ts';
 import { displayPath, REPO_ROOT } from '../core/paths.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
@@ -111,7 +112,11 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
   let released = false;
   let out: RunOutput;
   try {
-    out = await runOnProfile({ ...o, profile: { ...o.profile, port: { url: serial.url }, baudRate: serial.speed ?? o.profile.baudRate } });
+    if (o.profile.reset === 'power' && !serial.powerCycle) {
+      throw new HarnessError('CONFIG', `targets.${o.profile.name}.reset: "power", but ${place.description} has no power resource (NetworkPowerPort, PDUDaemonPort, ...)`, { key: `targets.${o.profile.name}.reset` });
+    }
+    const profile = { ...o.profile, port: { url: serial.url }, baudRate: serial.speed ?? o.profile.baudRate, ...(serial.powerCycle ? { powerCycle: serial.powerCycle } : {}) };
+    out = await runOnProfile({ ...o, profile });
   } finally {
     released = await place.release();
   }

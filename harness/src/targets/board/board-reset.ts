@@ -5,6 +5,7 @@
  * - `flasher`: the flasher's reset (gdb: connect, reset commands, detach; command: `resetArgv`).
  * - `dtr` / `rts`: assert that modem control line for `pulseMs`, then release it (boards and
  *   USB-UART adapters that wire it to NRST, directly or through a capacitor).
+ * - `power`: power-cycle the board (a labgrid place's power resource: `labgrid-client power cycle`).
  * - `protocol`: no hardware reset; the session's HELLO re-synchronises the agent and its RESET
  *   clears the model state (the firmware keeps running; its boot output is not seen).
  * - `none`: the harness leaves the board alone.
@@ -23,6 +24,8 @@ export interface ResetOptions {
   readonly signal?: AbortSignal;
   /** For messages. */
   readonly target: string;
+  /** `power`: cycle the board's power (null: no power control for this board). */
+  readonly power?: (() => Promise<{ readonly output: readonly string[] }>) | null;
 }
 
 export interface ResetResult {
@@ -51,6 +54,12 @@ export async function resetBoard(method: ResetMethod, o: ResetOptions): Promise<
         throw e;
       }
       return { method, output: [] };
+    }
+    case 'power': {
+      if (!o.power) {
+        throw new HarnessError('CONFIG', `${o.target}: reset "power" needs a power control: a labgrid place with a power resource (NetworkPowerPort, PDUDaemonPort, ...)`, { key: 'reset' });
+      }
+      return { method, output: (await o.power()).output };
     }
     case 'flasher': {
       if (!o.flasher.reset) {

@@ -16,6 +16,7 @@ import type { TargetProfile } from '../../config/config-types.ts';
 import type { BoardRecord, FlashRecord, PortRecord } from '../../core/board-record.ts';
 import { HarnessError } from '../../core/errors.ts';
 import { createFlasher } from '../../flash/create-flasher.ts';
+import { describeToolEnd, outputTail, runTool } from '../../flash/run-tool.ts';
 import type { Flasher } from '../../flash/flasher.ts';
 import type { ByteLink } from '../../transport/byte-link.ts';
 import { openRemotePort, parsePortUrl } from '../../transport/remote-serial-link.ts';
@@ -146,6 +147,7 @@ export class BoardTarget implements Target {
         link,
         flasher: this.flasher,
         pulseMs: this.profile.resetPulseMs,
+        power: this.profile.powerCycle ? () => this.powerCycle(options.signal) : null,
         signal: options.signal,
         target: this.description,
       });
@@ -155,6 +157,13 @@ export class BoardTarget implements Target {
       throw new HarnessError('TARGET', `${this.description}: reset failed: ${(e as Error).message}`, { port: port.path }, { cause: e });
     }
     return link;
+  }
+
+  /** Run the profile's power-cycle command (a labgrid place's `power cycle`). */
+  private async powerCycle(signal?: AbortSignal): Promise<{ output: readonly string[] }> {
+    const r = await runTool({ argv: this.profile.powerCycle!, timeoutMs: 60_000, signal });
+    if (r.code !== 0) throw new HarnessError('TARGET', `${this.description}: power cycle (${this.profile.powerCycle!.join(' ')}) ${describeToolEnd(r, 60_000)}: ${outputTail(r.output)}`, { target: this.who });
+    return { output: r.output };
   }
 
   async stop(): Promise<void> {

@@ -26,12 +26,14 @@ export interface LabgridConfig {
   readonly client?: readonly string[];
 }
 
-/** The place's serial port as its `show` reports it. */
+/** The place's serial port as its `show` reports it, and whether the place can power-cycle. */
 export interface PlaceSerial {
   readonly host: string;
   readonly port: number;
   readonly speed: number | null;
   readonly url: string;
+  /** `labgrid-client ... power cycle`, when the place has a power resource; else null. */
+  readonly powerCycle: readonly string[] | null;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -47,7 +49,7 @@ export function parsePlaceSerial(show: string): PlaceSerial | null {
   const protocol = /'protocol': '([^']+)'/.exec(block)?.[1] ?? 'rfc2217';
   if (!host || !(port > 0)) return null;
   const scheme = protocol === 'raw' ? 'tcp' : 'rfc2217';
-  return { host, port, speed: speed ? Number(speed) : null, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  return { host, port, speed: speed ? Number(speed) : null, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`, powerCycle: null };
 }
 
 export class LabgridPlace {
@@ -71,9 +73,10 @@ export class LabgridPlace {
     try {
       const s = await this.run('show', signal);
       if (s.code !== 0) throw this.error('show', s);
-      const serial = parsePlaceSerial(s.output.join('\n'));
+      const text = s.output.join('\n');
+      const serial = parsePlaceSerial(text);
       if (!serial) throw new HarnessError('TARGET', `${this.description}: its resources have no NetworkSerialPort with a host and port (is the exporter's serial port available?)`, { target: this.config.place });
-      return serial;
+      return { ...serial, powerCycle: /'cls': '(NetworkPowerPort|PDUDaemonPort|NetworkUSBPowerPort|NetworkSiSPMPowerPort|TasmotaPowerPort)'/.test(text) ? [...this.base, 'power', 'cycle'] : null };
     } catch (e) {
       await this.release();
       throw e;
