@@ -9,7 +9,7 @@ import { fmtQ, fmtSignedQ, reportQuality } from './quality-summary.ts';
 import { runStageSummary, topShares } from './stage-summary.ts';
 import type { CaseResult, RunReport } from '../core/results.ts';
 import { visibleControls } from './escape.ts';
-import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtInt, fmtPct, fmtSeconds, isNum, realTimeFactor } from './report-format.ts';
+import { RUN_STATUS_LABEL, countsSentence, failureReasons, fmtInt, fmtPct, fmtSeconds, isNum, realTimeFactor, retryNote } from './report-format.ts';
 import type { CaseStartInfo, ProgressInfo, Reporter, RunStartInfo } from './reporter.ts';
 
 export interface ConsoleStream {
@@ -134,8 +134,10 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Report
       if (c.frames > 0) facts.push(`${c.frames} frames`, fmtSeconds(c.wallMs / 1000));
       if (c.board) facts.push(`on ${c.board.name}`);
       if (c.margin && c.margin.status !== 'not-applicable' && isNum(c.margin.margin)) facts.push(`margin ${fmtPct(c.margin.margin)}${c.margin.estimated ? ' (estimated)' : ''}`);
-      const why = c.status === 'failed' || c.status === 'error' ? failureReasons(c)[0] : undefined;
-      println(`${pos} ${STATUS_WORD[c.status].padEnd(5)} ${clean(c.id)}${facts.length ? `  (${facts.join(', ')})` : ''}${why ? `: ${clean(why)}` : ''}`);
+      const retry = retryNote(c);
+      const why = c.status === 'failed' || c.status === 'error' ? failureReasons(c)[0] : (retry ?? undefined);
+      const word = c.status === 'passed' && retry ? `PASS ${retry.slice(0, retry.indexOf(':'))}` : STATUS_WORD[c.status].padEnd(5);
+      println(`${pos} ${word} ${clean(c.id)}${facts.length ? `  (${facts.join(', ')})` : ''}${why ? `: ${clean(c.status === 'passed' ? why.slice(why.indexOf(':') + 2) : why)}` : ''}`);
       if (c.firstDivergence) println(`      ${clean(divergenceLine(c.firstDivergence))}`);
       if (!tty || active.size === 0) clearLine();
     },

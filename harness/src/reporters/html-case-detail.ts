@@ -20,6 +20,7 @@ import {
   isNum,
   marginSummary,
   outputSummary,
+  retryNote,
   type Tone,
 } from './report-format.ts';
 import { caseFirstDivergence } from './html-divergence-section.ts';
@@ -57,6 +58,8 @@ function messages(c: CaseResult): SafeHtml {
   if (c.margin) items.push(html`<li class="tone-${c.margin.status === 'fail' ? 'fail' : c.margin.status === 'pass' ? 'pass' : 'muted'}">real-time: ${c.margin.message}</li>`);
   if (c.baseline?.regression) items.push(html`<li class="tone-fail">baseline: cycle regression, ${baselineSummary(c).text}</li>`);
   if (c.status === 'skipped' && !c.error) items.push(html`<li class="tone-muted">not run</li>`);
+  const retry = retryNote(c);
+  if (retry) items.push(html`<li class="tone-error">${c.status} ${retry}</li>`);
   return items.length ? html`<ul class="messages">${items}</ul>` : html``;
 }
 

@@ -11,7 +11,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 
 import type { CaseResult, RunReport, TargetRecord } from '../core/results.ts';
 import { xmlSafe } from './escape.ts';
-import { caseCycles, cycleUnit, fmtInt, fmtPct, failureReasons, isNum } from './report-format.ts';
+import { caseCycles, cycleUnit, fmtInt, fmtPct, failureReasons, isNum, retryNote } from './report-format.ts';
 
 type Outcome =
   | { kind: 'passed' }
@@ -88,6 +88,8 @@ function addCase(suite: XMLBuilder, c: CaseResult, r: RunReport): void {
   if (c.margin) summary.push(`real-time: ${c.margin.message}`);
   if (cyc) summary.push(`per frame: median ${fmtInt(cyc.median)}, max ${fmtInt(cyc.max)} ${cycleUnit(r.target) ?? ''}`.trimEnd());
   if (c.margin && isNum(c.margin.margin)) summary.push(`margin ${fmtPct(c.margin.margin)}`);
+  const retry = retryNote(c);
+  if (retry) summary.push(`${c.status} ${retry}`);
   const log = deviceLogText(c);
   const out = [...summary, ...(log ? ['device log:', log] : [])].join('\n');
   if (out.length > 0) tc.ele('system-out').txt(xmlSafe(out));

@@ -48,7 +48,7 @@ function caseRow(c: CaseResult, r: RunReport): string {
   const cyc = caseCycles(c, r.target);
   const cycles = cyc ? `${fmtInt(cyc.median)} / ${fmtInt(cyc.max)}` : r.target.counter === 'none' ? 'no counter' : '–';
   const cells = [
-    `${CASE_ICON[c.status]} ${c.status}`,
+    `${CASE_ICON[c.status]} ${c.status}${c.earlierAttempts?.length ? ` after ${c.earlierAttempts.length} retr${c.earlierAttempts.length === 1 ? 'y' : 'ies'}` : ''}`,
     md(c.id),
     md(outputSummary(c).text),
     cycles,

@@ -185,10 +185,20 @@ export function failureReasons(c: CaseResult, t?: Pick<TargetRecord, 'counter'>)
   return out;
 }
 
-/** One sentence for the whole run, e.g. `5 cases: 3 passed, 1 failed, 1 error, 0 skipped`. */
+/** One sentence for the whole run, e.g. `5 cases: 3 passed, 1 failed, 1 error, 0 skipped, 1 retried`. */
 export function countsSentence(r: RunReport): string {
   const s = r.summary;
-  return `${s.total} case${s.total === 1 ? '' : 's'}: ${s.passed} passed, ${s.failed} failed, ${s.error} error${s.error === 1 ? '' : 's'}, ${s.skipped} skipped`;
+  const retried = r.cases.filter((c) => (c.earlierAttempts?.length ?? 0) > 0).length;
+  return `${s.total} case${s.total === 1 ? '' : 's'}: ${s.passed} passed, ${s.failed} failed, ${s.error} error${s.error === 1 ? '' : 's'}, ${s.skipped} skipped${retried ? `, ${retried} retried` : ''}`;
+}
+
+/** `after 1 retry: <the first attempt's error>` for a case that was retried; null otherwise. */
+export function retryNote(c: CaseResult): string | null {
+  const n = c.earlierAttempts?.length ?? 0;
+  if (n === 0) return null;
+  const first = c.earlierAttempts![0]!;
+  const why = first.message.length > 160 ? `${first.message.slice(0, 159)}…` : first.message;
+  return `after ${n} retr${n === 1 ? 'y' : 'ies'}: ${why}`;
 }
 
 /** Smallest margin over the cases that have one (null when none applies). */

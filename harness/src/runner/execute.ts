@@ -200,7 +200,12 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             if (attempts > 1 && !sameFault(fault, st.lastFault)) st.reproduced = false;
             st.lastFault = fault;
             const log = session ? session.deviceLog.slice(-50).map((l) => ({ ...l })) : [];
-            const final = () => toCaseError(err, fault, st.reproduced ? attempts : 0);
+            const final = (): CaseError => {
+              const ce = toCaseError(err, fault, st.reproduced ? attempts : 0);
+              const first = earlier[0];
+              // a case whose attempts all failed names the first attempt's fault as well as the last
+              return first && first.message !== ce.message ? { ...ce, message: `${ce.message} (attempt ${first.attempt}: ${first.code}: ${first.message})` } : ce;
+            };
             const infrastructure = !aborted() && !(isHarnessError(err) && (err.code === 'INTERRUPTED' || err.code === 'INPUT' || err.code === 'CONFIG' || err.code === 'USAGE'));
             if (infrastructure && target) o.targetFailed?.(target, err);
             if (aborted() || (isHarnessError(err) && err.code === 'INTERRUPTED')) {

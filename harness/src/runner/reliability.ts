@@ -14,7 +14,11 @@ export interface ReliabilityInputs {
 
 export function reliabilityRecord(i: ReliabilityInputs): ReliabilityRecord {
   const deviceFaults = Object.fromEntries(DEVICE_FAULT_KINDS.map((k) => [k, 0])) as Record<DeviceFaultKind, number>;
-  for (const c of i.cases) if (c.error?.fault) deviceFaults[c.error.fault.kind]++;
+  // every attempt's fault counts: a case retried after a device stopped answering had that fault
+  for (const c of i.cases) {
+    if (c.error?.fault) deviceFaults[c.error.fault.kind]++;
+    for (const a of c.earlierAttempts ?? []) if (a.fault) deviceFaults[a.fault.kind]++;
+  }
   const sum = (k: keyof CaseResult['link']) => i.cases.reduce((a, c) => a + c.link[k], 0);
   return {
     faultInjection: i.faultInjection,
