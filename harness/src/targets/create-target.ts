@@ -1,7 +1,7 @@
 /** Build a Target from a resolved profile. */
 import type { TargetProfile } from '../config/config-types.ts';
 import { BoardTarget } from './board/board-target.ts';
-import { QemuTarget } from './qemu-target.ts';
+import { QemuTarget } from './qemu/qemu-target.ts';
 import { SimTarget } from './sim-target.ts';
 import type { Target } from './target.ts';
 
@@ -10,7 +10,7 @@ export function createProfileTarget(p: TargetProfile): Target {
     case 'sim':
       return new SimTarget(p.firmware);
     case 'qemu':
-      return new QemuTarget(p);
+      return QemuTarget.fromProfile(p);
     case 'board':
       return new BoardTarget(p);
   }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 
+import type { TargetProfile } from '../../config/config-types.ts';
 import type { ByteLink } from '../../transport/byte-link.ts';
 import type { Target, TargetExit, TargetStartOptions } from '../target.ts';
 import { launchQemu, type QemuLinkKind, type QemuOptions, type QemuProcess } from './qemu-process.ts';
@@ -29,6 +30,18 @@ export class QemuTarget implements Target {
     this.description = options.description ?? `qemu:${firmware}`;
   }
 
+  /** The target of a resolved `qemu` profile (machine, binary, icount shift, link, extra args). */
+  static fromProfile(p: TargetProfile): QemuTarget {
+    return new QemuTarget(p.firmware, {
+      link: p.link,
+      icountShift: p.qemu.icountShift,
+      qemuBinary: p.qemu.binary,
+      machine: p.qemu.machine,
+      extraArgs: p.qemu.extraArgs,
+      description: `qemu:${p.qemu.machine}:${p.link}:${p.firmware}`,
+    });
+  }
+
   /** The running QEMU (QMP, pid, pty), once started. */
   get process(): QemuProcess | undefined {
     return this.proc;
@@ -51,6 +64,6 @@ export class QemuTarget implements Target {
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;
-    if (proc) await proc.stop();
+    if (proc) await proc.stop().catch(() => undefined); // stop() never throws (Target)
   }
 }
