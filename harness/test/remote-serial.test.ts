@@ -9,7 +9,7 @@
  *  - a refused port and a server that does not speak RFC 2217: one line, exit 2.
  * Skipped (and so failing under CI) when ser2net, socat or qemu-system-arm is missing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
@@ -42,11 +42,27 @@ function nasty(n: number, salt: number): Buffer {
 async function openRetrying(url: string): Promise<SerialLink> {
   for (let i = 0; ; i++) {
     try {
-      return await openRemotePort(parsePortUrl(url)!, { baudRate: 115200, negotiateTimeoutMs: 1000 });
+      return await openRemotePort(parsePortUrl(url)!, { baudRate: 115200, negotiateTimeoutMs: 5000 });
     } catch (e) {
       if (i >= 10 || !(e instanceof HarnessError) || e.context.transient !== true) throw e;
       await sleep(300);
     }
+  }
+}
+
+/** A link whose bytes reach the device: ser2net opens the device when a client connects, and a
+ *  connection made while it is still closing the previous one may not be served; probe, and
+ *  connect again when the probe does not arrive. */
+async function openConnected(url: string, device: SerialLink): Promise<SerialLink> {
+  for (let i = 0; ; i++) {
+    const link = await openRetrying(url);
+    const probe = Buffer.from(`probe-${i}\n`);
+    const arrived = collect(device.input, probe.length, 2000).then((b) => b.includes(probe)).catch(() => false);
+    link.output.write(probe);
+    if (await arrived) return link;
+    await link.close();
+    if (i >= 4) throw new Error(`${url}: nothing written reached the device in 5 connections`);
+    await sleep(500);
   }
 }
 
@@ -74,41 +90,37 @@ describe('remote serial ports through a real ser2net: tcp:// and rfc2217:// (iss
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('0xFF runs both ways, between a pty pair and the client', () => {
-    let socat: ChildProcess | undefined;
-    let server: Ser2net | undefined;
-    let local: SerialLink | undefined;
-    const a = path.join(dir, 'pty-a');
-    const b = path.join(dir, 'pty-b');
-
-    before(async function () {
+    before(function () {
       if (!HAVE_SER2NET || !HAVE_SOCAT) this.skip();
-      socat = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-      for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await sleep(50);
-      server = await startSer2net(a, dir);
-      local = await openSerialPort(b, { baudRate: 115200 });
-    });
-    after(async () => {
-      await local?.close();
-      await server?.stop();
-      socat?.kill();
     });
 
+    // each scheme gets its own pty pair and ser2net: one device is never shared by two accepters
     for (const scheme of ['tcp', 'rfc2217'] as const) {
       it(`${scheme}://: 8 KiB with 0xFF runs arrive intact each way`, async () => {
-        const url = `${scheme}://127.0.0.1:${scheme === 'tcp' ? server!.raw : server!.rfc2217}`;
-        const link = await openRetrying(url);
+        const a = path.join(dir, `pty-${scheme}-a`);
+        const b = path.join(dir, `pty-${scheme}-b`);
+        const socat = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
+        let server: Ser2net | undefined;
+        let local: SerialLink | undefined;
+        let link: SerialLink | undefined;
         try {
-          await sleep(200); // ser2net opens the device when the client connects
+          for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await sleep(50);
+          server = await startSer2net(a, dir);
+          local = await openSerialPort(b, { baudRate: 115200 });
+          link = await openConnected(`${scheme}://127.0.0.1:${scheme === 'tcp' ? server.raw : server.rfc2217}`, local);
           const down = nasty(8192, 3);
-          const atDevice = collect(local!.input, down.length, 20_000);
+          const atDevice = collect(local.input, down.length, 20_000);
           link.output.write(down);
           expect((await atDevice).equals(down), 'host -> device').to.equal(true);
           const up = nasty(8192, 11);
           const atHost = collect(link.input, up.length, 20_000);
-          local!.output.write(up);
+          local.output.write(up);
           expect((await atHost).equals(up), 'device -> host').to.equal(true);
         } finally {
-          await link.close();
+          await link?.close();
+          await local?.close();
+          await server?.stop();
+          socat.kill();
         }
       });
     }

@@ -133,7 +133,9 @@ async function telnetLink(socket: Socket, a: RemoteAddress, o: RemoteOpenOptions
   const send = (b: Buffer): void => {
     if (!socket.destroyed) socket.write(b);
   };
+  let comPortAgreed: (() => void) | undefined;
   const onEvent = (e: TelnetEvent): void => {
+    if (e.kind === 'negotiate' && e.verb === DO && e.option === OPT_COM_PORT) comPortAgreed?.();
     if (e.kind === 'negotiate') {
       // answer each request once: agree to the options wanted, refuse the others (RFC 854 loop rule)
       if (e.verb === DO && !sentWill.has(e.option)) {
@@ -184,12 +186,23 @@ async function telnetLink(socket: Socket, a: RemoteAddress, o: RemoteOpenOptions
     sentDo.add(opt);
     send(negotiation(DO, opt));
   }
-  try {
-    const baud = answer(ComPort.SET_BAUDRATE);
+  // The line settings go out once the server agrees to the COM-PORT-OPTION (DO COM-PORT-OPTION, as
+  // pyserial's client waits for it), and again every 500 ms until it confirms them: ser2net may not
+  // answer settings that arrive before it has opened the device.
+  const settings = () => {
     send(comPortCommand(ComPort.SET_BAUDRATE, baudValue(o.baudRate)));
     send(comPortCommand(ComPort.SET_DATASIZE, Uint8Array.of(8)));
     send(comPortCommand(ComPort.SET_PARITY, Uint8Array.of(1)));
     send(comPortCommand(ComPort.SET_STOPSIZE, Uint8Array.of(1)));
+  };
+  let resend: NodeJS.Timeout | undefined;
+  try {
+    const baud = answer(ComPort.SET_BAUDRATE);
+    comPortAgreed = () => {
+      comPortAgreed = undefined;
+      settings();
+    };
+    resend = setInterval(settings, 500);
     const got = await baud;
     const rate = got.length >= 4 ? Buffer.from(got).readUInt32BE(0) : 0;
     if (rate !== o.baudRate) throw new HarnessError('TARGET', `${a.url}: asked for ${o.baudRate} baud, the RFC 2217 server set ${rate}`, { port: a.url, target: description });
@@ -197,6 +210,9 @@ async function telnetLink(socket: Socket, a: RemoteAddress, o: RemoteOpenOptions
   } catch (e) {
     socket.destroy();
     throw e;
+  } finally {
+    clearInterval(resend);
+    comPortAgreed = undefined;
   }
   const output = new Writable({
     write(chunk: Buffer, _enc, cb) {

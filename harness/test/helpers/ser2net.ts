@@ -4,8 +4,7 @@
  * own ser2net.yaml do it. start() waits until every accepter answers; stop() leaves nothing running.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -21,14 +20,20 @@ export interface Ser2net {
   stop(): Promise<void>;
 }
 
+/** Is something listening on 127.0.0.1:port? Read from /proc/net/tcp, not by connecting: a
+ *  connection makes ser2net open (and then slowly close) the device, and a client arriving during
+ *  that close is not served. */
 function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  try {
+    const rows = readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1);
+    return Promise.resolve(rows.some((r) => {
+      const f = r.trim().split(/\s+/);
+      return f[1]?.endsWith(hex) === true && f[3] === '0A';
+    }));
+  } catch {
+    return Promise.resolve(false);
+  }
 }
 
 /** ser2net serving `device` (115200 8N1) raw on one port and as RFC 2217 on another. */
