@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 
 import type { TargetProfile } from '../config/config-types.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { resolveConfig } from '../config/resolve-config.ts';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.ts';
 import { HarnessError } from '../core/errors.ts';
 import { checkFirmwareImage } from '../firmware-image/check-image.ts';
 import { TARGET_KINDS } from '../targets/target.ts';
@@ -37,12 +37,19 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
     .option('handshake-timeout', { type: 'number', describe: 'milliseconds to wait for the device to identify itself' }) as Argv<T & TargetArgs>;
 }
 
-/** Resolve the target profile for info/process the same way `hil run` does. */
-export function profileFromArgs(a: TargetArgs): TargetProfile {
+/** Resolve the configuration for info/process/estimate the same way `hil run` does; the
+ *  profile's firmware must exist. */
+export function configFromArgs(a: TargetArgs): ResolvedConfig {
   const cfg = loadConfig(a.config);
-  const { profile } = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link, port: a.port, baudRate: a.baud });
+  const resolved = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link, port: a.port, baudRate: a.baud });
+  const { profile } = resolved;
   checkFirmwareImage(profile.kind, profile.firmware);
-  return a['handshake-timeout'] ? { ...profile, handshakeTimeoutMs: a['handshake-timeout'] } : profile;
+  return a['handshake-timeout'] ? { ...resolved, profile: { ...profile, handshakeTimeoutMs: a['handshake-timeout'] } } : resolved;
+}
+
+/** The target profile of configFromArgs(). */
+export function profileFromArgs(a: TargetArgs): TargetProfile {
+  return configFromArgs(a).profile;
 }
 
 /** Parse repeated `--param name=value` into real values. */

@@ -23,10 +23,8 @@ import { withSession } from '../../runner/open-session.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import type { Session } from '../../session/session.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
-import { profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
+import { configFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { runHandler } from '../run-handler.ts';
-import { loadConfig } from '../../config/load-config.ts';
-import { resolveConfig } from '../../config/resolve-config.ts';
 
 interface EstimateArgs extends TargetArgs {
   stages?: string;
@@ -100,7 +98,7 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
     const model = args.model ?? DEFAULT_MODEL;
     const tableFile = path.resolve(args.stages ?? path.join(REPO_ROOT, 'firmware', 'models', model, 'stages.json'));
     const table = loadTable(tableFile);
-    const profile = profileFromArgs(args);
+    const { profile, defaults } = configFromArgs(args);
     const kernelsFile = args.kernels ? path.resolve(args.kernels) : table.kernels ? path.resolve(path.dirname(tableFile), table.kernels) : null;
     if (!kernelsFile) throw new HarnessError('USAGE', `${displayPath(tableFile)} names no kernel image: give one with --kernels`);
     checkFirmwareImage(profile.kind, kernelsFile);
@@ -109,9 +107,7 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
     process.stderr.write(`kernel benchmarks: ${displayPath(kernelsFile)} on ${profile.name}\n`);
     const kernelMedians = await withSession(createProfileTarget(kernelProfile), { handshakeTimeoutMs: profile.handshakeTimeoutMs }, (s) => profileMedians(s, [{ input: noise, params: {}, id: 'kernels' }]));
     const costs = kernelCosts(kernelMedians);
-    const cfg = loadConfig(args.config);
-    const vectorsDir = resolveConfig(cfg.file, cfg.path, {}).defaults.vectorsDir;
-    const cases = (await loadSuites(vectorsDir, [args.suite], { requireGoldens: false })).flatMap((x) => x.cases);
+    const cases = (await loadSuites(defaults.vectorsDir, [args.suite], { requireGoldens: false })).flatMap((x) => x.cases);
     process.stderr.write(`measured profile: ${displayPath(profile.firmware)} on ${profile.name}, suite ${args.suite} (${cases.length} cases)\n`);
     let desc = '';
     let unit = 'counts';

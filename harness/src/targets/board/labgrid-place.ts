@@ -26,15 +26,21 @@ export interface LabgridConfig {
   readonly client?: readonly string[];
 }
 
-/** The place's serial port as its `show` reports it, and whether the place can power-cycle. */
+/** The place's serial port as its `show` reports it. */
 export interface PlaceSerial {
   readonly host: string;
   readonly port: number;
   readonly speed: number | null;
   readonly url: string;
+}
+
+/** What an acquired place gives the run: its serial port, and how to power-cycle it if it can. */
+export interface AcquiredPlace extends PlaceSerial {
   /** `labgrid-client ... power cycle`, when the place has a power resource; else null. */
   readonly powerCycle: readonly string[] | null;
 }
+
+const POWER_RESOURCE = /'cls': '(NetworkPowerPort|PDUDaemonPort|NetworkUSBPowerPort|NetworkSiSPMPowerPort|TasmotaPowerPort)'/;
 
 const TIMEOUT_MS = 30_000;
 
@@ -42,14 +48,17 @@ const TIMEOUT_MS = 30_000;
 export function parsePlaceSerial(show: string): PlaceSerial | null {
   const at = show.search(/'cls': 'NetworkSerialPort'/);
   if (at < 0) return null;
-  const block = show.slice(Math.max(0, show.lastIndexOf('resource', at)), show.indexOf('\n\S', at) > 0 ? show.indexOf('\n\S', at) : undefined);
+  // the resource's block: its indented lines, up to the next line that starts a new entry
+  const rest = show.slice(at);
+  const end = rest.search(/\n(?=\S)/);
+  const block = end < 0 ? rest : rest.slice(0, end);
   const host = /'host': '([^']+)'/.exec(block)?.[1];
   const port = Number(/'port': (\d+)/.exec(block)?.[1]);
   const speed = /'speed': (\d+)/.exec(block)?.[1];
   const protocol = /'protocol': '([^']+)'/.exec(block)?.[1] ?? 'rfc2217';
   if (!host || !(port > 0)) return null;
   const scheme = protocol === 'raw' ? 'tcp' : 'rfc2217';
-  return { host, port, speed: speed ? Number(speed) : null, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`, powerCycle: null };
+  return { host, port, speed: speed ? Number(speed) : null, url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }
 
 export class LabgridPlace {
@@ -66,7 +75,7 @@ export class LabgridPlace {
   }
 
   /** Acquire the place and read its serial port; releases again when the port cannot be read. */
-  async acquire(signal?: AbortSignal): Promise<PlaceSerial> {
+  async acquire(signal?: AbortSignal): Promise<AcquiredPlace> {
     const a = await this.run('acquire', signal);
     if (a.code !== 0) throw this.error('acquire', a);
     this.acquired = true;
@@ -76,7 +85,7 @@ export class LabgridPlace {
       const text = s.output.join('\n');
       const serial = parsePlaceSerial(text);
       if (!serial) throw new HarnessError('TARGET', `${this.description}: its resources have no NetworkSerialPort with a host and port (is the exporter's serial port available?)`, { target: this.config.place });
-      return { ...serial, powerCycle: /'cls': '(NetworkPowerPort|PDUDaemonPort|NetworkUSBPowerPort|NetworkSiSPMPowerPort|TasmotaPowerPort)'/.test(text) ? [...this.base, 'power', 'cycle'] : null };
+      return { ...serial, powerCycle: POWER_RESOURCE.test(text) ? [...this.base, 'power', 'cycle'] : null };
     } catch (e) {
       await this.release();
       throw e;
