@@ -8,7 +8,7 @@
  * Benchmarks: link-efficiency (computed), link-throughput (paced link, windows x baud rates),
  * host-cost (harness CPU at real-time rate), qemu-overhead (harness vs QEMU alone), jobs-scaling
  * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds), stage-overhead (per-stage profiling's
- * instructions on QEMU).
+ * instructions on QEMU), cli-startup (`hil --help` of the installed package vs the checkout).
  * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget, 2 overhead repeats,
  * one scaling run of 2 rounds per job count); `--target` picks the scaling bench's target
  * (default qemu). A full run takes about 6 minutes.
@@ -18,6 +18,7 @@
 import path from 'node:path';
 
 import { benchEnvironment, finish, flagString, formatGoals, parseFlags, writeBenchJson, writeBenchText, type BenchOutcome } from './bench-io.ts';
+import { runCliStartup } from './cli-startup.ts';
 import { runHostCost } from './host-cost.ts';
 import { runJobsScaling } from './jobs-scaling.ts';
 import { runLinkEfficiency } from './link-efficiency.ts';
@@ -37,6 +38,7 @@ const plan: Array<[string, () => Promise<BenchOutcome>]> = [
   ['host-cost', () => runHostCost(quick ? ['--budget-s', '8'] : [])],
   ['qemu-overhead', () => runQemuOverhead(quick ? ['--repeats', '2'] : [])],
   ['stage-overhead', () => runStageOverhead([])],
+  ['cli-startup', () => runCliStartup(quick ? ['--runs', '5'] : [])],
   ['jobs-scaling', () => runJobsScaling(['--target', target, ...(quick ? ['--repeats', '1', '--rounds', '2'] : [])])],
 ];
 

@@ -6,3 +6,4 @@ export { checkMargin } from './assertions/margin-verdict.ts';
 export type { MarginVerdict, OutputVerdict, ToleranceSpec, VerdictStatus } from './assertions/verdict.ts';
 export { HarnessError, type ErrorCode } from './core/errors.ts';
 export { readWav, writeWav } from './dsp/wav.ts';
+export type { CaseError, CaseQuality, CaseResult, CaseStatus, DeviceRecord, RunReport, RunStatus, RunSummary, TargetRecord } from './core/results.ts';

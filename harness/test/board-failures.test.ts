@@ -13,6 +13,7 @@ import type { TargetProfileFile } from '../src/config/config-types.ts';
 import type { RunReport } from '../src/core/results.ts';
 import { freeTcpPort, startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../src/targets/board/virtual-board.ts';
 import { runCli, type CliResult } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 function oneLineError(r: CliResult): string {
   expect(r.code, r.stderr).to.equal(2);
@@ -29,7 +30,7 @@ describe('bench board: failures (issue 6)', function () {
   let n = 0;
   const config = (profile: TargetProfileFile): string => {
     const file = path.join(dir, `cfg-${++n}.json`);
-    writeFileSync(file, JSON.stringify({ defaults: { reportsDir }, targets: { board: profile } }));
+    writeFileSync(file, JSON.stringify({ defaults: { ...REPO_DEFAULTS, reportsDir }, targets: { board: profile } }));
     return file;
   };
   let vb: VirtualBoard;

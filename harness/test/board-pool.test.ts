@@ -17,6 +17,7 @@ import type { RunReport } from '../src/core/results.ts';
 import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../src/targets/board/virtual-board.ts';
 import { runCli } from './helpers/run-cli.ts';
 import { runWithReport } from './helpers/run-report.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const HAVE_TOOLS = spawnSync('qemu-system-arm', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -39,7 +40,7 @@ describe('board pools: several virtual bench boards as one target (issue 15)', f
     writeFileSync(
       config,
       JSON.stringify({
-        defaults: { reportsDir: path.join(dir, 'reports') },
+        defaults: { ...REPO_DEFAULTS, reportsDir: path.join(dir, 'reports') },
         targets: {
           a,
           b,

@@ -14,6 +14,7 @@ import type { RunReport } from '../src/core/results.ts';
 import { elfSizes } from '../src/firmware-image/elf-sizes.ts';
 import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../src/targets/board/virtual-board.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const IMAGE = (model: string, ext = 'elf') => path.join(FIRMWARE_BUILD, 'stm32f4', `hil-stm32f4-${model}.${ext}`);
 
@@ -48,7 +49,7 @@ describe('bench board: the STM32F4 real-board template (issue 6)', function () {
     it('flashed over GDB RSP, it identifies as the template and streams bit-exact', async () => {
       const reportsDir = path.join(dir, 'reports');
       const cfg = path.join(dir, 'hil.config.json');
-      writeFileSync(cfg, JSON.stringify({ defaults: { reportsDir }, targets: { board: virtualBoardProfile(vb) } }));
+      writeFileSync(cfg, JSON.stringify({ defaults: { ...REPO_DEFAULTS, reportsDir }, targets: { board: virtualBoardProfile(vb) } }));
       const r = await runCli(['run', '--config', cfg, '--target', 'board', '--suite', 'smoke', '--grep', 'smoke/impulse']);
       expect(r.code, r.stderr).to.equal(0);
       const [run] = readdirSync(reportsDir).filter((d) => d !== 'latest');

@@ -15,6 +15,7 @@ import type { RunReport } from '../src/core/results.ts';
 import { REPO_ROOT } from '../src/core/paths.ts';
 import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../src/targets/board/virtual-board.ts';
 import { HIL_BIN, runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 interface VirtualBoardLine {
   readonly ptyPath: string;
@@ -53,7 +54,7 @@ function startCliBoard(): Promise<{ child: ChildProcess; line: VirtualBoardLine;
 /** The config written by `hil virtual-board`, with the reports going to `reportsDir`. */
 function configWithReports(configPath: string, reportsDir: string, out: string): string {
   const cfg = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
-  writeFileSync(out, JSON.stringify({ ...cfg, defaults: { reportsDir } }, null, 2));
+  writeFileSync(out, JSON.stringify({ ...cfg, defaults: { ...REPO_DEFAULTS, reportsDir } }, null, 2));
   return out;
 }
 
@@ -120,7 +121,7 @@ describe('bench board: the virtual bench board end to end (issue 6)', function (
       const board = virtualBoardProfile(vb);
       cfg = path.join(dir, 'flash.config.json');
       // `flashed` talks to the board as it is: no flasher, no reset (the session's HELLO resyncs)
-      writeFileSync(cfg, JSON.stringify({ targets: { board, flashed: { ...board, flasher: { type: 'none' }, reset: 'protocol' } } }));
+      writeFileSync(cfg, JSON.stringify({ defaults: REPO_DEFAULTS, targets: { board, flashed: { ...board, flasher: { type: 'none' }, reset: 'protocol' } } }));
     });
     after(async () => vb?.stop());
 

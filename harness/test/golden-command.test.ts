@@ -13,6 +13,7 @@ import { expect } from 'chai';
 import { builtinProfile } from '../src/config/builtin-profiles.ts';
 import { FIRMWARE_BUILD, VECTORS_DIR } from '../src/core/paths.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const SIM = builtinProfile('sim', 'sim', 'model-s').firmware;
 const WRONG = path.join(FIRMWARE_BUILD, 'host', 'hil-sim-model-s-wrong-f40s7');
@@ -64,7 +65,7 @@ describe('hil golden (issue 3)', function () {
     try {
       cpSync(path.join(VECTORS_DIR, 'smoke'), path.join(dir, 'smoke'), { recursive: true });
       const config = path.join(dir, 'hil.config.json');
-      writeFileSync(config, JSON.stringify({ defaults: { vectorsDir: '.', suites: ['smoke'], reportsDir: 'reports' } }));
+      writeFileSync(config, JSON.stringify({ defaults: { ...REPO_DEFAULTS, vectorsDir: '.', suites: ['smoke'], reportsDir: 'reports' } }));
       const committed = goldens(path.join(VECTORS_DIR, 'smoke'));
       const g = (name: string): string => path.join(dir, 'smoke', 'golden', name);
       rmSync(g('impulse.wav'));

@@ -23,6 +23,7 @@ import { HIL_BIN, runCli } from './helpers/run-cli.ts';
 import { runWithReport } from './helpers/run-report.ts';
 import { HAVE_SER2NET } from './helpers/ser2net.ts';
 import { startWampRouter, type WampRouter } from './helpers/wamp-router.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const PY = '/usr/bin/python3';
 const HAVE_LABGRID = existsSync(PY) && spawnSync(PY, ['-c', 'import labgrid.remote.client, labgrid.remote.coordinator, labgrid.remote.exporter'], { stdio: 'ignore' }).status === 0;
@@ -86,7 +87,7 @@ describe('labgrid: a virtual bench board in a labgrid place (issue 15)', functio
     writeFileSync(
       config,
       JSON.stringify({
-        defaults: { reportsDir: path.join(dir, 'reports') },
+        defaults: { ...REPO_DEFAULTS, reportsDir: path.join(dir, 'reports') },
         targets: {
           lab: { ...board, labgrid: { place: 'bench-1', coordinator: url, client: CLIENT } },
           'lab-power': { ...board, reset: 'power', labgrid: { place: 'bench-1', coordinator: url, client: CLIENT } },

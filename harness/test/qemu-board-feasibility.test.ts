@@ -16,7 +16,7 @@ import { expect } from 'chai';
 import { FIRMWARE_BUILD } from '../src/core/paths.ts';
 import { HIL_BIN } from './helpers/run-cli.ts';
 import { runWithReport } from './helpers/run-report.ts';
-import { tempConfig } from './helpers/temp-config.ts';
+import { tempConfig, REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const HAVE_TOOLS = spawnSync('qemu-system-arm', ['--version']).status === 0 && spawnSync('gdb-multiarch', ['--version']).status === 0;
 const UART_IMAGE = path.join(FIRMWARE_BUILD, 'qemu', 'hil-qemu-model-s-uart.elf');
@@ -52,7 +52,7 @@ describe('board link real-time feasibility (hil run on the virtual board)', func
     qemuPid = (JSON.parse(line) as { pid: number }).pid;
     // the board profile, with this test's reports folder
     const cfg = JSON.parse(readFileSync(boardConfig, 'utf8')) as { targets: Record<string, Record<string, unknown>> };
-    writeFileSync(tmp.config, JSON.stringify({ ...cfg, defaults: { reportsDir: path.join(tmp.dir, 'reports') } }));
+    writeFileSync(tmp.config, JSON.stringify({ ...cfg, defaults: { ...REPO_DEFAULTS, reportsDir: path.join(tmp.dir, 'reports') } }));
   });
 
   after(async () => {

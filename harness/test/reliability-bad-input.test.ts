@@ -17,6 +17,7 @@ import { builtinProfile } from '../src/config/builtin-profiles.ts';
 import { REPO_ROOT } from '../src/core/paths.ts';
 import { writeFirmwareFixtures } from './bad-input/firmware-fixtures.ts';
 import { runCli, type CliResult } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const CORPUS = path.join(REPO_ROOT, 'harness', 'test', 'bad-input');
 
@@ -70,9 +71,9 @@ describe('reliability: a corpus of malformed inputs, one clear line each (issue 
   const tmp = mkdtempSync(path.join(tmpdir(), 'hil-bad-input-'));
   const reportsDir = path.join(tmp, 'reports');
   const manifestConfig = path.join(tmp, 'manifests.json');
-  writeFileSync(manifestConfig, JSON.stringify({ defaults: { vectorsDir: path.join(CORPUS, 'manifests'), reportsDir } }));
+  writeFileSync(manifestConfig, JSON.stringify({ defaults: { ...REPO_DEFAULTS, vectorsDir: path.join(CORPUS, 'manifests'), reportsDir } }));
   const plainConfig = path.join(tmp, 'plain.json');
-  writeFileSync(plainConfig, JSON.stringify({ defaults: { reportsDir } }));
+  writeFileSync(plainConfig, JSON.stringify({ defaults: { ...REPO_DEFAULTS, reportsDir } }));
   writeFirmwareFixtures(path.join(tmp, 'firmware'));
   const at = (rel: string): string => path.join(rel.startsWith('firmware/') ? tmp : CORPUS, rel);
 

@@ -24,6 +24,7 @@ import { openSerialPort, type SerialLink } from '../src/transport/serial-port-li
 import { startVirtualBoard, virtualBoardProfile, type VirtualBoard } from '../src/targets/board/virtual-board.ts';
 import { runWithReport } from './helpers/run-report.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 import { HAVE_SER2NET, startSer2net, type Ser2net } from './helpers/ser2net.ts';
 
 const HAVE_SOCAT = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -120,7 +121,7 @@ describe('remote serial ports through a real ser2net: tcp:// and rfc2217:// (iss
       vb = await startVirtualBoard();
       server = await startSer2net(vb.ptyPath, dir);
       config = path.join(dir, 'hil.config.json');
-      writeFileSync(config, JSON.stringify({ defaults: { reportsDir: path.join(dir, 'reports') }, targets: { board: virtualBoardProfile(vb) } }, null, 2));
+      writeFileSync(config, JSON.stringify({ defaults: { ...REPO_DEFAULTS, reportsDir: path.join(dir, 'reports') }, targets: { board: virtualBoardProfile(vb) } }, null, 2));
     });
     after(async () => {
       await server?.stop();
@@ -172,7 +173,7 @@ describe('remote serial ports through a real ser2net: tcp:// and rfc2217:// (iss
       try {
         const port = (silent.address() as AddressInfo).port;
         const cfg = path.join(dir, 'silent.json');
-        writeFileSync(cfg, JSON.stringify({ targets: { board: { kind: 'board', port: { url: `tcp://127.0.0.1:${port}` }, flasher: { type: 'none' }, reset: 'protocol', handshakeTimeoutMs: 1500 } } }));
+        writeFileSync(cfg, JSON.stringify({ defaults: REPO_DEFAULTS, targets: { board: { kind: 'board', port: { url: `tcp://127.0.0.1:${port}` }, flasher: { type: 'none' }, reset: 'protocol', handshakeTimeoutMs: 1500 } } }));
         const quiet = await runCli(['info', '--config', cfg, '--target', 'board']);
         expect(quiet.code).to.equal(2);
         expect(quiet.stderr.trim().split('\n')).to.have.length(1);

@@ -15,6 +15,7 @@ import { VECTORS_DIR } from '../src/core/paths.ts';
 import { readGolden } from '../src/api/connect.ts';
 import { expectedCorruption, hilRun, junitCase, lines, once, QEMU_WRONG_ELF, SIM_WRONG_EXE, WRONG, type HilRun } from './helpers/hil-run.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const SUITES = ['edge', 'heldout', 'smoke', 'speech'];
 const caseIds = (suites: readonly string[]) =>
@@ -207,7 +208,7 @@ describe('hil run end to end on qemu (real emulator, real firmware, real report 
 
     it('missing QEMU binary (from hil.config.json): exits 2 with a TARGET error naming it', async () => {
       const config = path.join(tmp, 'hil.config.json');
-      await writeFile(config, JSON.stringify({ targets: { 'broken-qemu': { kind: 'qemu', qemu: { binary: path.join(tmp, 'no-qemu-system-arm') } } } }));
+      await writeFile(config, JSON.stringify({ defaults: REPO_DEFAULTS, targets: { 'broken-qemu': { kind: 'qemu', qemu: { binary: path.join(tmp, 'no-qemu-system-arm') } } } }));
       const r = await hilRun(reports, 'no-qemu', ['--config', config, '--target', 'broken-qemu', '--suite', 'smoke', '--grep', 'smoke/silence', '--retries', '0']);
       expect(r.code, r.stderr).to.equal(2);
       const c = r.report!.cases[0]!;

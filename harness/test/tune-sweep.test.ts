@@ -21,6 +21,7 @@ import { activeSpeechLevel } from '../src/dsp/p56.ts';
 import { readWav, writeWav } from '../src/dsp/wav.ts';
 import type { TuneReport } from '../src/tune/tune-report.ts';
 import { runCli } from './helpers/run-cli.ts';
+import { REPO_DEFAULTS } from './helpers/temp-config.ts';
 
 const QEMU_ELF = builtinProfile('qemu', 'qemu', 'model-s').firmware;
 const HAS_QEMU = spawnSync('qemu-system-arm', ['--version']).status === 0 && existsSync(QEMU_ELF);
@@ -64,7 +65,7 @@ describe(`hil tune: sweep on --target ${TARGET} (issue 7)`, function () {
       ],
     };
     writeFileSync(path.join(dir, 'quiet', 'manifest.json'), JSON.stringify(manifest, null, 2));
-    writeFileSync(config, JSON.stringify({ defaults: { vectorsDir: '.', reportsDir: 'reports', suites: ['quiet'] } }));
+    writeFileSync(config, JSON.stringify({ defaults: { ...REPO_DEFAULTS, vectorsDir: '.', reportsDir: 'reports', suites: ['quiet'] } }));
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,18 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
-import { calibrateCommand } from './commands/calibrate.ts';
-import { estimateCommand } from './commands/estimate.ts';
-import { infoCommand } from './commands/info.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { flashCommand } from './commands/flash.ts';
-import { goldenCommand } from './commands/golden.ts';
-import { mergeCommand } from './commands/merge.ts';
-import { processCommand } from './commands/process.ts';
-import { runCommand } from './commands/run.ts';
-import { tuneCommand } from './commands/tune.ts';
-import { virtualBoardCommand } from './commands/virtual-board.ts';
+import { COMMANDS, commandNamed, type CommandEntry } from './command-index.ts';
 import { EXIT } from './run-handler.ts';
+import { HIL_VERSION } from '../core/paths.ts';
 
 // `hil run | head`: a reader that goes away is not an error of ours. Further output is dropped,
 // but the run goes on, so its report files and exit code are not lost.
@@ -23,26 +14,23 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-await yargs(hideBin(process.argv))
+const argv = hideBin(process.argv);
+// Only the command being run is loaded; the others are listed by name and description.
+const wanted = commandNamed(argv);
+const cli = yargs(argv)
   .scriptName('hil')
-  .usage('$0 <command> [options]\n\nHardware-in-the-loop harness for int16 streaming speech models: streams audio to a\nfirmware on a simulator, QEMU or a bench board and checks bit-exactness and real-time margin.')
-  .command(runCommand)
-  .command(infoCommand)
-  .command(processCommand)
-  .command(goldenCommand)
-  .command(mergeCommand)
-  .command(doctorCommand)
-  .command(tuneCommand)
-  .command(flashCommand)
-  .command(virtualBoardCommand)
-  .command(estimateCommand)
-  .command(calibrateCommand)
+  .usage('$0 <command> [options]\n\nHardware-in-the-loop harness for int16 streaming speech models: streams audio to a\nfirmware on a simulator, QEMU or a bench board and checks bit-exactness and real-time margin.');
+for (const [name, entry] of Object.entries(COMMANDS) as [string, CommandEntry][]) {
+  if (name === wanted) cli.command(await entry.load());
+  else cli.command(entry.command, entry.describe);
+}
+await cli
   .demandCommand(1, 'name a command; see `hil --help`')
   .strict()
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  .version(HIL_VERSION) // hil's own, not the package.json of the project it runs in
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((msg, err) => {
     if (err) throw err;

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 
-import { FIRMWARE_BUILD } from '../core/paths.ts';
+import { projectPaths } from '../core/paths.ts';
 import { DEFAULT_ICOUNT_SHIFT } from '../targets/qemu/qemu-process.ts';
 import type { TargetKind } from '../targets/target.ts';
 import type { TargetProfile } from './config-types.ts';
@@ -34,12 +34,15 @@ const common = {
   cpiCalibration: null,
 };
 
-/** The reference QEMU image of `model` for `link` (firmware/build/qemu/hil-qemu-<model>-<link>.elf). */
-export function builtinQemuImage(model = DEFAULT_MODEL, link: 'semihost' | 'uart' = 'semihost'): string {
-  return path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-${link}.elf`);
+/** The reference QEMU image of `model` for `link` in the firmware build folder `build` (default:
+ *  firmware/build in the working directory): qemu/hil-qemu-<model>-<link>.elf. */
+export function builtinQemuImage(model = DEFAULT_MODEL, link: 'semihost' | 'uart' = 'semihost', build = projectPaths(process.cwd()).firmwareBuild): string {
+  return path.join(build, 'qemu', `hil-qemu-${model}-${link}.elf`);
 }
 
-export function builtinProfile(kind: TargetKind, name: string = kind, model = DEFAULT_MODEL): TargetProfile {
+/** The built-in profile `kind`; its firmware is the reference image in the firmware build folder
+ *  `build` (default: firmware/build in the working directory). */
+export function builtinProfile(kind: TargetKind, name: string = kind, model = DEFAULT_MODEL, build = projectPaths(process.cwd()).firmwareBuild): TargetProfile {
   switch (kind) {
     case 'sim':
       return {
@@ -47,7 +50,7 @@ export function builtinProfile(kind: TargetKind, name: string = kind, model = DE
         name,
         kind,
         description: 'host-native build of the firmware over stdio (no cycle counter)',
-        firmware: path.join(FIRMWARE_BUILD, 'host', `hil-sim-${model}`),
+        firmware: path.join(build, 'host', `hil-sim-${model}`),
         clockHz: 0,
         cpi: 1,
         requiredMargin: 0,
@@ -60,7 +63,7 @@ export function builtinProfile(kind: TargetKind, name: string = kind, model = DE
         name,
         kind,
         description: 'QEMU mps2-an386 (Cortex-M4), semihosting link, instruction counts from -icount',
-        firmware: builtinQemuImage(model, 'semihost'),
+        firmware: builtinQemuImage(model, 'semihost', build),
         clockHz: DEFAULT_QEMU_CLOCK_HZ,
         cpi: DEFAULT_CPI,
         requiredMargin: 0.1,
@@ -72,7 +75,7 @@ export function builtinProfile(kind: TargetKind, name: string = kind, model = DE
         name,
         kind,
         description: 'a bench board on a serial port',
-        firmware: path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-${model}-uart.elf`),
+        firmware: builtinQemuImage(model, 'uart', build),
         clockHz: DEFAULT_QEMU_CLOCK_HZ,
         cpi: 1,
         requiredMargin: 0.1,

@@ -73,6 +73,7 @@ export interface HilConfigFile {
     readonly suites?: readonly string[];
     readonly vectorsDir?: string;
     readonly reportsDir?: string;
+    readonly firmwareBuild?: string;
     readonly window?: number;
     readonly jobs?: number;
     readonly retries?: number;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 
 import { HarnessError } from '../core/errors.ts';
-import { REPORTS_DIR, VECTORS_DIR } from '../core/paths.ts';
+import { projectDir, projectPaths } from '../core/paths.ts';
 import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
 import { linkFromImageName } from '../targets/qemu/qemu-target.ts';
 import { builtinProfile, builtinQemuImage } from './builtin-profiles.ts';
@@ -27,6 +27,8 @@ export interface RunDefaults {
   readonly suites: readonly string[];
   readonly vectorsDir: string;
   readonly reportsDir: string;
+  /** where the built-in profiles' images are (firmware/build) */
+  readonly firmwareBuild: string;
   readonly window: number;
   readonly jobs: number;
   readonly retries: number;
@@ -36,6 +38,8 @@ export interface RunDefaults {
 
 export interface ResolvedConfig {
   readonly file: string | null;
+  /** The project folder: the config file's folder, or the working directory without one. */
+  readonly root: string;
   readonly profile: TargetProfile;
   readonly defaults: RunDefaults;
 }
@@ -45,7 +49,7 @@ function isKind(s: string): s is TargetKind {
 }
 
 export function resolveConfig(file: HilConfigFile | null, filePath: string | null, cli: CliOverrides): ResolvedConfig {
-  const dir = filePath ? path.dirname(filePath) : process.cwd();
+  const dir = projectDir(filePath);
   const abs = (p: string) => path.resolve(dir, p);
   const d = file?.defaults ?? {};
   const name = cli.target ?? d.target ?? 'qemu';
@@ -55,7 +59,8 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
     throw new HarnessError('CONFIG', `--target ${name}: no such target profile (known: ${known})`, { key: 'target', file: filePath ?? undefined });
   }
   const kind: TargetKind = fromFile?.kind ?? (name as TargetKind);
-  const base = builtinProfile(kind, name, cli.model);
+  const paths = projectPaths(dir, d);
+  const base = builtinProfile(kind, name, cli.model, paths.firmwareBuild);
   const f = fromFile ?? { kind };
   const firmware = cli.firmware ? path.resolve(cli.firmware) : f.firmware ? abs(f.firmware) : null;
   // QEMU images are built per link: an explicit link picks the built-in image for it, an explicit
@@ -67,7 +72,7 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
   const profile: TargetProfile = {
     ...base,
     description: f.description ?? base.description,
-    firmware: firmware ?? (kind === 'qemu' ? builtinQemuImage(cli.model, link) : base.firmware),
+    firmware: firmware ?? (kind === 'qemu' ? builtinQemuImage(cli.model, link, paths.firmwareBuild) : base.firmware),
     clockHz: cli.clockHz ?? f.clockHz ?? base.clockHz,
     cpi,
     cpiCalibration: f.cpiCalibration && f.cpiCalibration.cpi === cpi ? f.cpiCalibration : null,
@@ -88,15 +93,16 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
   };
   const defaults: RunDefaults = {
     suites: d.suites ?? ['smoke', 'speech', 'heldout', 'edge'],
-    vectorsDir: d.vectorsDir ? abs(d.vectorsDir) : VECTORS_DIR,
-    reportsDir: d.reportsDir ? abs(d.reportsDir) : REPORTS_DIR,
+    vectorsDir: paths.vectors,
+    reportsDir: paths.reports,
+    firmwareBuild: paths.firmwareBuild,
     window: d.window ?? 8,
     jobs: d.jobs ?? 1,
     retries: d.retries ?? 1,
     baselineThreshold: d.baselineThreshold ?? 0.05,
     params: d.params ?? {},
   };
-  return { file: filePath, profile: withPoolMembers(profile, f, file, filePath, cli), defaults };
+  return { file: filePath, root: dir, profile: withPoolMembers(profile, f, file, filePath, cli), defaults };
 }
 
 /** A pool profile gets its members resolved like `--target <member>` (the run's --firmware and

@@ -3,7 +3,7 @@
  * also use for completion). Errors name the file, the key path, the value and what was expected.
  */
 import { createRequire } from 'node:module';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
 import { HarnessError } from '../core/errors.ts';
 import type { HilConfigFile } from './config-types.ts';
@@ -11,8 +11,9 @@ import type { HilConfigFile } from './config-types.ts';
 const require = createRequire(import.meta.url);
 const schema = require('./hil-config.schema.json') as object;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(schema);
+// compiled on first use: compiling takes longer than starting the CLI, and `--help` needs none
+let compiled: ValidateFunction | null = null;
+const validator = (): ValidateFunction => (compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(schema));
 
 function keyPath(instancePath: string): string {
   if (instancePath === '') return '(top level)';
@@ -70,6 +71,7 @@ export function describeSchemaError(e: ErrorObject, data: unknown): string {
 
 /** Validate; throw HarnessError('CONFIG') listing every problem, first one in the headline. */
 export function validateConfig(data: unknown, file: string): HilConfigFile {
+  const validate = validator();
   if (validate(data)) return data as HilConfigFile;
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
   const lines = [...new Set(errors.map((e) => describeSchemaError(e, data)))];

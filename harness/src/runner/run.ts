@@ -13,7 +13,7 @@ import { checkResources } from '../assertions/resource-verdict.ts';
 import type { TargetProfile } from '../config/config-types.ts';
 import { builtinProfile } from '../config/builtin-profiles.ts';
 import { HarnessError } from '../core/errors.ts';
-import { displayPath, REPO_ROOT } from '../core/paths.ts';
+import { displayPath, HIL_VERSION } from '../core/paths.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import { elfSizes, isElf } from '../firmware-image/elf-sizes.ts';
@@ -62,12 +62,18 @@ export interface RunOptions {
    * device's model (`firmware` overrides it); false: no search (`hil run --no-diagnose`).
    */
   readonly diagnose?: { readonly firmware?: string } | false;
+  /** The project folder (the config file's): its git commit is the run's. Default: the working
+   *  directory. */
+  readonly projectRoot?: string;
+  /** The project's firmware build folder, where the default reference (host/hil-sim-<model>) is. */
+  readonly firmwareBuild?: string;
 }
 
-/** The reference of a device: the given sim image, or the host simulator build of its model. */
-export function simReference(firmware?: string): ReferenceFactory {
+/** The reference of a device: the given sim image, or the host simulator build of its model in
+ *  the firmware build folder `build` (host/hil-sim-<model>; default: the working directory's). */
+export function simReference(firmware?: string, build?: string): ReferenceFactory {
   return (info) => {
-    const fw = firmware ?? builtinProfile('sim', 'sim', info.model).firmware;
+    const fw = firmware ?? builtinProfile('sim', 'sim', info.model, build).firmware;
     if (!existsSync(fw)) return `no reference to compare with: ${displayPath(fw)} does not exist (build it with \`npm run build:fw\`, or name one with --reference)`;
     return { target: new SimTarget(fw), name: `sim ${displayPath(fw)}` };
   };
@@ -86,9 +92,10 @@ export interface RunOutput {
   readonly outputs: Map<string, Int16Array>;
 }
 
-function gitCommit(): string | null {
+/** The commit of the project the run is in (the user's repository), if it is a git checkout. */
+function gitCommit(root: string): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
@@ -149,7 +156,7 @@ async function runOnProfile(o: RunOptions): Promise<RunOutput> {
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
     profile: o.stageProfile === true,
-    ...(o.diagnose !== false ? { reference: simReference(o.diagnose?.firmware) } : {}),
+    ...(o.diagnose !== false ? { reference: simReference(o.diagnose?.firmware, o.firmwareBuild) } : {}),
     makeTarget: () => (pool ? pool.acquire() : (board ?? createProfileTarget(o.profile))),
     ...(pool
       ? {
@@ -214,7 +221,7 @@ async function runOnProfile(o: RunOptions): Promise<RunOutput> {
     status: resourceFail || regressionFail ? 'failed' : outcome.status,
     exitCode: resourceFail || regressionFail ? 1 : outcome.exitCode,
     command: o.command,
-    environment: { hilVersion: '0.1.0', node: process.version, platform: `${os.platform()} ${os.arch()}`, host: os.hostname(), gitCommit: gitCommit() },
+    environment: { hilVersion: HIL_VERSION, node: process.version, platform: `${os.platform()} ${os.arch()}`, host: os.hostname(), gitCommit: gitCommit(o.projectRoot ?? process.cwd()) },
     target: {
       kind: o.profile.kind,
       description: exec.targetDescription ?? o.profile.description,

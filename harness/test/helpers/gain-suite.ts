@@ -11,6 +11,7 @@ import path from 'node:path';
 import { applyGainQ15, dbToGainQ15 } from '../../src/dsp/gain-q15.ts';
 import { writeRawWav } from './raw-wav.ts';
 import { seededAudio } from './signals.ts';
+import { REPO_DEFAULTS } from './temp-config.ts';
 
 export interface GainSuite {
   readonly dir: string;
@@ -40,6 +41,6 @@ export function writeGainSuite(cases: ReadonlyArray<readonly [string, number]> =
   writeFileSync(path.join(dir, suite, 'manifest.json'), JSON.stringify(manifest, null, 2));
   const reportsDir = path.join(dir, 'reports');
   const config = path.join(dir, 'hil.config.json');
-  writeFileSync(config, JSON.stringify({ defaults: { vectorsDir: '.', suites: [suite], reportsDir: 'reports' } }, null, 2));
+  writeFileSync(config, JSON.stringify({ defaults: { ...REPO_DEFAULTS, vectorsDir: '.', suites: [suite], reportsDir: 'reports' } }, null, 2));
   return { dir, config, reportsDir };
 }

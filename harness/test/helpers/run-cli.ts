@@ -12,10 +12,11 @@ export interface CliResult {
 
 export const HIL_BIN = path.join(REPO_ROOT, 'harness', 'bin', 'hil.js');
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** `bin`: another hil launcher (an installed package's); `cwd`: default this repository. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, o: { cwd?: string; bin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HIL_BIN, ...args], {
-      cwd: REPO_ROOT,
+    const child = spawn(process.execPath, [o.bin ?? HIL_BIN, ...args], {
+      cwd: o.cwd ?? REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

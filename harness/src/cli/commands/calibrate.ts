@@ -16,6 +16,7 @@ import { fitCpi, type CpiFit } from '../../perf/calibrate-cpi.ts';
 import { writeFileAtomic } from '../../reporters/atomic-files.ts';
 import { readReportFile } from '../../runner/load-baseline.ts';
 import { runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface CalibrateArgs {
   board: string;
@@ -55,8 +56,8 @@ function withCalibration(file: string, profile: string, fit: CpiFit, kind: strin
 }
 
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
-  command: 'calibrate <board> <emulator>',
-  describe: "Fit the emulator's cycles per instruction from a board run and an emulator run of the same cases, and store it with its provenance in a target profile",
+  command: COMMANDS.calibrate.command,
+  describe: COMMANDS.calibrate.describe,
   builder: (y: Argv) =>
     y
       .positional('board', { type: 'string', demandOption: true, describe: 'report.json of a bench-board run (counter dwt: true cycles)' })

@@ -13,7 +13,7 @@ import type { TargetProfile } from '../../config/config-types.ts';
 import { DEFAULT_MODEL } from '../../config/builtin-profiles.ts';
 import { parseJsonFile } from '../../config/load-config.ts';
 import { HarnessError } from '../../core/errors.ts';
-import { displayPath, REPO_ROOT } from '../../core/paths.ts';
+import { displayPath } from '../../core/paths.ts';
 import { summarize } from '../../core/percentiles.ts';
 import { checkFirmwareImage } from '../../firmware-image/check-image.ts';
 import { estimateStages, kernelCosts, parseStageTable, type KernelCosts, type StageEstimate, type StageTable } from '../../perf/cost-model.ts';
@@ -25,6 +25,7 @@ import type { Session } from '../../session/session.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { configFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface EstimateArgs extends TargetArgs {
   stages?: string;
@@ -82,11 +83,11 @@ function loadTable(file: string): StageTable {
 }
 
 export const estimateCommand: CommandModule<object, EstimateArgs> = {
-  command: 'estimate',
-  describe: "Predict each stage's count from the model's stage table and kernel benchmarks run on the target, and compare with the measured profile",
+  command: COMMANDS.estimate.command,
+  describe: COMMANDS.estimate.describe,
   builder: (y: Argv) =>
     withTargetOptions(y)
-      .option('stages', { type: 'string', describe: 'stage table (default firmware/models/<model>/stages.json)' })
+      .option('stages', { type: 'string', describe: "stage table (default firmware/models/<model>/stages.json in the config file's folder)" })
       .option('kernels', { type: 'string', describe: "kernel benchmark image (default: the table's \"kernels\", relative to the table)" })
       .option('suite', { alias: 's', type: 'string', default: 'speech', describe: 'vector suite streamed through the model for the measured profile' })
       .option('path', { choices: ['dsp', 'ref'] as const, describe: 'dot-product path the model image runs (default: from its handshake description, else dsp)' })
@@ -96,9 +97,9 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
       .example('$0 estimate -t qemu --max-error 0.15', 'the same, failing when a stage is more than 15 % off') as unknown as Argv<EstimateArgs>,
   handler: runHandler<EstimateArgs>(async (args) => {
     const model = args.model ?? DEFAULT_MODEL;
-    const tableFile = path.resolve(args.stages ?? path.join(REPO_ROOT, 'firmware', 'models', model, 'stages.json'));
+    const { profile, defaults, root } = configFromArgs(args);
+    const tableFile = args.stages ? path.resolve(args.stages) : path.join(root, 'firmware', 'models', model, 'stages.json');
     const table = loadTable(tableFile);
-    const { profile, defaults } = configFromArgs(args);
     const kernelsFile = args.kernels ? path.resolve(args.kernels) : table.kernels ? path.resolve(path.dirname(tableFile), table.kernels) : null;
     if (!kernelsFile) throw new HarnessError('USAGE', `${displayPath(tableFile)} names no kernel image: give one with --kernels`);
     checkFirmwareImage(profile.kind, kernelsFile);

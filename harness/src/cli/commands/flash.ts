@@ -15,6 +15,7 @@ import { FLASHER_PRESETS, presetJson } from '../../flash/presets.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { profileKey } from '../../targets/board/board-profile.ts';
 import { EXIT, runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface FlashArgs {
   target?: string;
@@ -38,8 +39,8 @@ export function formatFlash(r: FlashRecord): string {
 }
 
 export const flashCommand: CommandModule<object, FlashArgs> = {
-  command: 'flash',
-  describe: "Flash the firmware onto a bench board with the profile's flasher (gdb via a GDB server, a command, or none); nothing else",
+  command: COMMANDS.flash.command,
+  describe: COMMANDS.flash.describe,
   builder: (y: Argv) =>
     y
       .option('target', { alias: 't', type: 'string', describe: 'board profile from hil.config.json (default: the config\'s default target)' })

@@ -21,6 +21,7 @@ import { selectCases } from '../../runner/plan.ts';
 import { loadSuites } from '../../runner/suites.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface GoldenArgs {
   target: string;
@@ -35,8 +36,8 @@ interface GoldenArgs {
 type Change = 'new' | 'changed' | 'unchanged';
 
 export const goldenCommand: CommandModule<object, GoldenArgs> = {
-  command: 'golden',
-  describe: 'Regenerate the golden outputs of vector suites from the reference build (host simulator) and report which changed',
+  command: COMMANDS.golden.command,
+  describe: COMMANDS.golden.describe,
   builder: (y: Argv) =>
     y
       .option('target', { alias: 't', type: 'string', default: 'sim', describe: 'profile producing the goldens (the bit-true reference: sim)' })

@@ -9,6 +9,7 @@ import { formatTaps, type DeviceInfo } from '../../protocol/device-info.ts';
 import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface InfoArgs extends TargetArgs {
   json: boolean;
@@ -51,8 +52,8 @@ export function formatBudget(profile: Pick<TargetProfile, 'name' | 'clockHz' | '
 }
 
 export const infoCommand: CommandModule<object, InfoArgs> = {
-  command: 'info',
-  describe: 'Start the target and print its handshake: firmware, model, audio format, counter, parameters',
+  command: COMMANDS.info.command,
+  describe: COMMANDS.info.describe,
   builder: (y: Argv) =>
     withTargetOptions(y)
       .option('json', { type: 'boolean', default: false, describe: 'print the handshake as JSON' })

@@ -15,6 +15,7 @@ import { createProfileTarget } from '../../targets/create-target.ts';
 import { checkWindow, parseParams, profileFromArgs, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { counterUnit, formatCounter } from '../format-counter.ts';
 import { runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface ProcessArgs extends TargetArgs {
   input: string;
@@ -25,8 +26,8 @@ interface ProcessArgs extends TargetArgs {
 }
 
 export const processCommand: CommandModule<object, ProcessArgs> = {
-  command: 'process <input> <output>',
-  describe: 'Stream a 16-bit mono WAV through the model on a target and write the output WAV',
+  command: COMMANDS.process.command,
+  describe: COMMANDS.process.describe,
   builder: (y: Argv) =>
     withTargetOptions(y)
       .positional('input', { type: 'string', demandOption: true, describe: 'input WAV (mono, 16-bit PCM, the model\'s rate)' })

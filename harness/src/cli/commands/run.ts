@@ -25,6 +25,7 @@ import { checkFirmwareImage } from '../../firmware-image/check-image.ts';
 import { checkWindow, parseParams } from '../common-options.ts';
 import { parseFaultOptions } from '../fault-options.ts';
 import { runHandler, signalExit } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 import { checkRunNumbers, withRunOptions, type RunArgs } from '../run-options.ts';
 
 interface RunCommandArgs extends RunArgs {
@@ -48,8 +49,8 @@ function runFolder(args: RunCommandArgs, configured: string): { runId: string; r
 }
 
 export const runCommand: CommandModule<object, RunCommandArgs> = {
-  command: 'run',
-  describe: 'Run the regression: stream vector suites through the firmware, assert bit-exactness and real-time margin, write reports',
+  command: COMMANDS.run.command,
+  describe: COMMANDS.run.describe,
   builder: (y: Argv) =>
     withRunOptions(y)
       .option('reports-dir', { type: 'string', describe: 'parent folder of the run folders (default: the config\'s reportsDir, else reports/); <dir>/latest points at the newest run' })
@@ -81,6 +82,10 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
     if (args.reference !== undefined && !existsSync(args.reference)) {
       throw new HarnessError('USAGE', `--reference ${args.reference}: no such file (expected the host-sim build of the model, e.g. firmware/build/host/hil-sim-model-s)`, { key: 'reference', file: args.reference });
     }
+    // the reference for --diagnose: --reference, else the config file's own `sim` profile, else
+    // the project's host-sim build of the device's model
+    const simFile = cfgFile.file?.targets?.sim;
+    const reference = args.reference ? path.resolve(args.reference) : simFile?.kind === 'sim' && simFile.firmware ? resolveConfig(cfgFile.file, cfgFile.path, { target: 'sim' }).profile.firmware : undefined;
     const baseline = args.baseline ? await loadBaseline(args.baseline, args['baseline-threshold'] ?? cfg.defaults.baselineThreshold) : null;
     const { runId, reportsDir } = runFolder(args, cfg.defaults.reportsDir);
     const controller = new AbortController();
@@ -106,7 +111,9 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
         params: { ...cfg.profile.params, ...(args['params-file'] ? (await readParamsFile(args['params-file'])).params : {}), ...parseParams(args.param) },
         baseline,
         stageProfile: args.profile === true,
-        diagnose: args.diagnose === false ? false : { ...(args.reference ? { firmware: path.resolve(args.reference) } : {}) },
+        diagnose: args.diagnose === false ? false : { ...(reference ? { firmware: reference } : {}) },
+        projectRoot: cfg.root,
+        firmwareBuild: cfg.defaults.firmwareBuild,
         command: ['hil', ...process.argv.slice(2)],
         signal: controller.signal,
         faults,

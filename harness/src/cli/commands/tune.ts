@@ -30,6 +30,7 @@ import { buildTuneReport } from '../../tune/tune-report.ts';
 import { writeTuneOutputs } from '../../tune/write-tune-outputs.ts';
 import { checkWindow, parseParams, withTargetOptions, type TargetArgs } from '../common-options.ts';
 import { EXIT, runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface TuneArgs extends TargetArgs {
   case?: string;
@@ -72,8 +73,8 @@ function goalFromConfig(t: HilConfigFile['tune']): TuneGoalInput | undefined {
 }
 
 export const tuneCommand: CommandModule<object, TuneArgs> = {
-  command: 'tune',
-  describe: 'Level fine-tuning on a running device: sweep parameters, measure output levels, rank against a level goal, write a parameter file',
+  command: COMMANDS.tune.command,
+  describe: COMMANDS.tune.describe,
   builder: (y: Argv) =>
     withTargetOptions(y)
       .option('case', { type: 'string', describe: 'vector case to play, suite/name (e.g. speech/en-us-m-white-10db); its manifest reference enables SNR' })

@@ -10,10 +10,11 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 
 import { HarnessError } from '../../core/errors.ts';
-import { displayPath } from '../../core/paths.ts';
+import { displayPath, projectPaths } from '../../core/paths.ts';
 import { onInterrupt } from '../../targets/child-registry.ts';
 import { startVirtualBoard, VIRTUAL_MACHINES, virtualBoardProfile, type VirtualBoard, type VirtualMachine } from '../../targets/board/virtual-board.ts';
 import { EXIT, runHandler } from '../run-handler.ts';
+import { COMMANDS } from '../command-index.ts';
 
 interface VirtualBoardArgs {
   machine: VirtualMachine;
@@ -48,8 +49,8 @@ export function virtualBoardBanner(vb: VirtualBoard, configPath: string, profile
 }
 
 export const virtualBoardCommand: CommandModule<object, VirtualBoardArgs> = {
-  command: 'virtual-board',
-  describe: 'Run a virtual bench board (QEMU with a GDB server and a UART pty) to try the board workflow without hardware; Ctrl-C stops it',
+  command: COMMANDS['virtual-board'].command,
+  describe: COMMANDS['virtual-board'].describe,
   builder: (y: Argv) =>
     y
       .option('machine', {
@@ -79,7 +80,10 @@ export const virtualBoardCommand: CommandModule<object, VirtualBoardArgs> = {
     const configPath = path.resolve(args['write-config'] ?? path.join(tmpdir(), `hil-virtual-board-${process.pid}.json`));
     try {
       const profile = virtualBoardProfile(vb);
-      const config = { targets: { [args.profile]: profile } };
+      // the file lives in a temporary folder: it names this project's folders, so that runs with
+      // --config find the vectors, the images and the reports folder of the working directory
+      const here = projectPaths(process.cwd());
+      const config = { defaults: { vectorsDir: here.vectors, reportsDir: here.reports, firmwareBuild: here.firmwareBuild }, targets: { [args.profile]: profile } };
       writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ ptyPath: vb.ptyPath, gdbServer: vb.gdbServer, config: configPath, profile: args.profile, pid: vb.pid })}\n`);

@@ -28,7 +28,7 @@ import path from 'node:path';
 
 import type { TargetProfileFile } from '../../config/config-types.ts';
 import { HarnessError } from '../../core/errors.ts';
-import { FIRMWARE_BUILD } from '../../core/paths.ts';
+import { projectPaths } from '../../core/paths.ts';
 import { registerChild } from '../child-registry.ts';
 import { DEFAULT_ICOUNT_SHIFT, type QemuExit } from '../qemu/qemu-process.ts';
 import { QmpClient } from '../qemu/qmp-client.ts';
@@ -108,7 +108,7 @@ export function freeTcpPort(): Promise<number> {
 export function virtualBoardProfile(vb: Pick<VirtualBoard, 'ptyPath' | 'gdbServer'> & { machine?: VirtualMachine }, firmware?: string): TargetProfileFile {
   const m = MACHINE[vb.machine ?? 'mps2-an386'];
   // mps2-an386: the built-in board image (the model's hil-qemu-<model>-uart.elf) unless given
-  const image = firmware ?? (vb.machine === 'netduinoplus2' ? path.join(FIRMWARE_BUILD, m.image) : undefined);
+  const image = firmware ?? (vb.machine === 'netduinoplus2' ? path.join(projectPaths(process.cwd()).firmwareBuild, m.image) : undefined);
   return {
     kind: 'board',
     description: `virtual bench board: QEMU ${m.what} on ${vb.ptyPath}, gdbstub ${vb.gdbServer}`,
