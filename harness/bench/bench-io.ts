@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { REPO_ROOT, REPORTS_DIR } from '../src/core/paths.ts';
+import type { CapacityMeasurement } from '../src/perf/parallel-capacity.ts';
 
 export const BENCH_DIR = path.join(REPORTS_DIR, 'bench');
 
@@ -164,6 +165,8 @@ export interface BenchOutcome {
   /** Readable tables and notes (Markdown). */
   readonly text: string;
   readonly goals: readonly Goal[];
+  /** The machine-capacity measurements made right before and after the benchmark, if it made any. */
+  readonly capacity?: { readonly before: CapacityMeasurement; readonly after: CapacityMeasurement };
 }
 
 export function formatGoals(goals: readonly Goal[]): string {

@@ -3,16 +3,27 @@
  * and the harness's own CPU cost per audio second from the same runs.
  *
  *   npx tsx harness/bench/jobs-scaling.ts [--target qemu|sim|<profile>] [--jobs 1,2] [--repeats 5]
- *       [--rounds 4] [--suite smoke,speech,edge] [--model model-s]
+ *       [--rounds 4] [--suite smoke,speech,edge] [--model model-s] [--capacity-repeats 3]
  *
  * `--rounds N` streams the regression N times per run (default 4): one pass takes ~2.5 s on QEMU,
  * which would mostly measure start-up and the last case's tail rather than the parallel part.
  *
  * Runs the regression in-process through the runner API (what `hil run --target T --jobs N` runs,
  * minus writing the report files), alternating the job counts `repeats` times so drift and noise
- * hit both alike, and takes each job count's fastest run. Scaling = wall(jobs 1) / wall(jobs 2);
- * goal >= 1.7 on 2 cores. Host cost = CPU seconds of this process (process.cpuUsage: the harness,
- * not the emulators) / audio seconds streamed x 100 = % of one core at real-time rate; goal < 2 %.
+ * hit both alike, and takes each job count's fastest run. Scaling = wall(jobs 1) / wall(jobs 2).
+ *
+ * What the machine allows is measured in the same run (machine-capacity.ts): a fixed CPU-bound
+ * spin alone and max(jobs) at once, right before and right after the scaling runs. The ceiling of
+ * the speed-up is min(parallel capacity, 2); the goal is the best-of-N speed-up >= 0.85 of that
+ * ceiling (1.7 of 2 idle cores, the old raw goal, which stays printed as information). The best
+ * speed-up is judged against the HIGHER of the two capacities: best-of-N picks each job count's
+ * least-disturbed run, so it is paired with the least-disturbed probe, and a burst of load that
+ * one probe caught cannot flatter the figure. The median speed-up is shown against the mean of
+ * the two. Under a ceiling of 1.2 the room to scale is within the noise: the goal is not judged.
+ *
+ * Host cost = CPU seconds of this process (process.cpuUsage: the harness, not the emulators) /
+ * audio seconds streamed x 100 = % of one core at real-time rate; goal < 2 %, judged at the
+ * reference core's speed (raw x the measured core speed: a core 1.3x slower spends 1.3x the CPU).
  * The emulators' CPU (reaped children, from /proc) is reported too: it shows what the cores spent.
  */
 import os from 'node:os';
@@ -22,9 +33,16 @@ import { resolveConfig } from '../src/config/resolve-config.ts';
 import type { RunReport } from '../src/core/results.ts';
 import { runRegression } from '../src/runner/run.ts';
 import { loadSuites } from '../src/runner/suites.ts';
+import { bracket, scalingCeiling } from '../src/perf/parallel-capacity.ts';
 import { benchEnvironment, childCpuSeconds, cpuSecondsSince, finish, fixed, flagList, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
+import { capacityBefore, capacityJson, capacityLines, measureCapacity, type MachineContext } from './machine-capacity.ts';
 
+/** Raw goal on 2 idle cores, printed as information. */
 export const GOAL_SCALING = 1.7;
+/** The goal: speed-up / min(measured parallel capacity, 2). 0.85 = 1.7 of 2 idle cores. */
+export const GOAL_SCALING_OF_CEILING = 0.85;
+/** Below this ceiling the room to scale is within the noise: the goal is not judged. */
+export const MIN_CEILING = 1.2;
 export const GOAL_HOST_CPU_PERCENT = 2;
 
 export interface ScalingRun {
@@ -43,7 +61,7 @@ export interface ScalingRun {
   readonly realTimeFactor: number;
 }
 
-export async function runJobsScaling(argv: readonly string[] = []): Promise<BenchOutcome> {
+export async function runJobsScaling(argv: readonly string[] = [], machine?: MachineContext): Promise<BenchOutcome> {
   const f = parseFlags(argv);
   const targetName = flagString(f, 'target', 'qemu');
   const jobsList = flagList(f, 'jobs', [1, 2]);
@@ -60,6 +78,9 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs an integer >= 1');
   const once = suites.flatMap((s) => s.cases);
   const cases = Array.from({ length: rounds }, (_, k) => once.map((c) => (k === 0 ? c : { ...c, id: `${c.id}#${k + 1}` }))).flat();
+  const capacityRepeats = flagNumber(f, 'capacity-repeats', 3);
+  const procs = Math.max(2, ...jobsList);
+  const capBefore = await capacityBefore(machine, procs, capacityRepeats);
   const runs: ScalingRun[] = [];
   for (let r = 0; r < repeats; r++) {
     for (const jobs of jobsList) {
@@ -97,6 +118,8 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
       });
     }
   }
+  const capAfter = await measureCapacity({ procs, repeats: capacityRepeats });
+  const cap = bracket(capBefore, capAfter);
   const best = new Map<number, ScalingRun>();
   for (const run of runs) {
     const b = best.get(run.jobs);
@@ -125,12 +148,28 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
   const medianWall = (jobs: number) => median(runs.filter((x) => x.jobs === jobs).map((x) => x.wallSeconds));
   const medianScaling = one && two ? medianWall(1) / medianWall(2) : null;
   const hostPct = median(runs.map((x) => x.hostCpuPercentOfRealTime));
-  // What the cores allow: a jobs-2 run cannot be shorter than its CPU time (harness + targets)
-  // spread over min(2, cores) cores, so wall(jobs 1) / that bounds the speed-up.
+  // at the reference core's speed: CPU seconds scale with the core's slowness
+  const hostPctRef = hostPct * cap.coreSpeed;
   const cpus = os.availableParallelism?.() ?? os.cpus().length;
+  // The machine's ceiling, measured: min(parallel capacity, 2). The best speed-up against the
+  // higher capacity, the median speed-up against the mean (see the header).
+  const ceiling2 = scalingCeiling(cap.higher, 2);
+  const ceilingMean = scalingCeiling(cap.mean, 2);
+  const fraction = scaling === null ? null : scaling / ceiling2;
+  const medianFraction = medianScaling === null ? null : medianScaling / ceilingMean;
+  // What the work allows on top: a jobs-2 run cannot be shorter than its CPU time (harness +
+  // targets) spread over the capacity, so wall(jobs 1) / that bounds the speed-up. Below the
+  // machine's ceiling because --jobs 1 already keeps more than one process busy (harness and QEMU).
   const twos = runs.filter((x) => x.jobs === 2);
   const cpu2 = twos.length > 0 && twos.every((x) => x.targetCpuSeconds !== null) ? median(twos.map((x) => x.hostCpuSeconds + x.targetCpuSeconds!)) : null;
+  const workCeiling = one && cpu2 !== null ? (one.wallSeconds * ceiling2) / cpu2 : null;
+  // and the harness's own process runs its JavaScript on one thread whatever --jobs says: a jobs-2
+  // run cannot be shorter than its CPU s (about: GC and libuv threads count too)
+  const harnessCeiling = one && twos.length > 0 ? one.wallSeconds / median(twos.map((x) => x.hostCpuSeconds)) : null;
+  // the old figure, which assumed min(2, cpus) idle cores (kept in the JSON for comparison)
   const ceiling = one && cpu2 !== null ? one.wallSeconds / (cpu2 / Math.min(2, cpus)) : null;
+  const ones = runs.filter((x) => x.jobs === 1 && x.targetCpuSeconds !== null);
+  const busy1 = ones.length ? median(ones.map((x) => (x.hostCpuSeconds + x.targetCpuSeconds!) / x.wallSeconds)) : null;
   const statuses = [...new Set(runs.map((x) => x.status))];
   const audio = runs[0]?.audioSeconds ?? 0;
   const text = [
@@ -142,36 +181,53 @@ export async function runJobsScaling(argv: readonly string[] = []): Promise<Benc
     ),
     '',
     `Runs alternate job counts (${repeats} each); speed-up compares the fastest run of each. CPU columns are medians.`,
-    ceiling === null
+    '',
+    ...capacityLines(capBefore, capAfter),
+    `Ceiling of a --jobs 2 speed-up on this machine, measured: min(parallel capacity, 2) = ${ceiling2.toFixed(2)} (the higher capacity; ${ceilingMean.toFixed(2)} from their mean)` +
+      (cap.changed ? '. The capacity moved by more than 15 % during the run: the fraction below is uncertain.' : '.'),
+    scaling === null
       ? ''
-      : `CPU-bound ceiling: a jobs-2 run needs ${fixed(cpu2, 2)} CPU s (harness + targets) on ${Math.min(2, cpus)} cores, ` +
-        `so the speed-up over the best jobs-1 run can be at most ${fixed(ceiling, 2)}x on this machine.`,
+      : `Speed-up **${scaling.toFixed(2)}x** raw = **${fixed(fraction, 2)} of the ceiling** (best of ${repeats} / ${ceiling2.toFixed(2)}); ` +
+        `median ${fixed(medianScaling, 2)}x = ${fixed(medianFraction, 2)} of ${ceilingMean.toFixed(2)}.`,
+    workCeiling === null
+      ? ''
+      : `What the work allows within that: --jobs 1 keeps ${fixed(busy1, 2)} processes' worth of CPU busy (the harness beside the target), and a jobs-2 run needs ${fixed(cpu2, 2)} CPU s, ` +
+        `so with ${ceiling2.toFixed(2)} processes' worth a jobs-2 run can be at most ${fixed(workCeiling, 2)}x faster than the best jobs-1 run; ` +
+        `the harness process itself (its JavaScript runs on one thread) needs ${fixed(median(twos.map((x) => x.hostCpuSeconds)), 2)} CPU s of it, which alone caps the speed-up at about ${fixed(harnessCeiling, 2)}x.`,
+    `Harness CPU per audio second: ${fixed(hostPct, 2)} % of one core raw, ${fixed(hostPctRef, 2)} % at the reference core's speed (core ${cap.coreSpeed.toFixed(2)}x the reference).`,
     statuses.some((s) => s !== 'passed')
       ? `Note: run status ${statuses.join(', ')} (cases that error or fail are still streamed in full; errors such as missing goldens skip only the comparison).`
       : 'All cases passed in every run.',
   ].join('\n');
   const goals: Goal[] = [
     {
-      goal: `--jobs 2 >= ${GOAL_SCALING}x faster than --jobs 1 on ${targetName}`,
-      met: scaling === null ? null : scaling >= GOAL_SCALING,
+      goal: `--jobs 2 speed-up >= ${GOAL_SCALING_OF_CEILING} of the measured ceiling min(parallel capacity, 2) on ${targetName}`,
+      met: fraction === null || ceiling2 < MIN_CEILING ? null : fraction >= GOAL_SCALING_OF_CEILING,
       detail:
         scaling === null
           ? 'jobs 1 and 2 not both measured'
-          : `${scaling.toFixed(2)}x best-of-${repeats} (median ${fixed(medianScaling, 2)}x) on ${cpus} CPUs; CPU-bound ceiling ${fixed(ceiling, 2)}x`,
+          : ceiling2 < MIN_CEILING
+            ? `too little parallel capacity to judge (${cap.higher.toFixed(2)} processes' worth measured, under ${MIN_CEILING}): speed-up ${scaling.toFixed(2)}x = ${fixed(fraction, 2)} of ${ceiling2.toFixed(2)}`
+            : `${fixed(fraction, 2)} of ${ceiling2.toFixed(2)} (${scaling.toFixed(2)}x best-of-${repeats}; median ${fixed(medianScaling, 2)}x = ${fixed(medianFraction, 2)} of ${ceilingMean.toFixed(2)}); ` +
+              `capacity ${capBefore.parallelCapacity.toFixed(2)} before, ${capAfter.parallelCapacity.toFixed(2)} after, ${cpus} CPUs; work bound ${fixed(workCeiling, 2)}x, harness-thread bound ${fixed(harnessCeiling, 2)}x; ` +
+              `raw goal ${GOAL_SCALING}x (2 idle cores, information): ${scaling >= GOAL_SCALING ? 'met' : 'missed'}`,
     },
     {
       // At the emulator's pace (~40x real time) reads are large and few: this is the cost per audio
       // second with the fewest wake-ups; host-cost.ts measures it at real-time rate on a paced link.
-      goal: `harness CPU per audio second < ${GOAL_HOST_CPU_PERCENT} % of one core, streaming as fast as ${targetName} goes`,
-      met: Number.isFinite(hostPct) ? hostPct < GOAL_HOST_CPU_PERCENT : null,
-      detail: `${fixed(hostPct, 2)} % (median over ${runs.length} runs: harness CPU s / audio s x 100)`,
+      goal: `harness CPU per audio second < ${GOAL_HOST_CPU_PERCENT} % of one reference core, streaming as fast as ${targetName} goes`,
+      met: Number.isFinite(hostPctRef) ? hostPctRef < GOAL_HOST_CPU_PERCENT : null,
+      detail: `${fixed(hostPctRef, 2)} % at the reference core's speed, ${fixed(hostPct, 2)} % raw on a core ${cap.coreSpeed.toFixed(2)}x the reference (median over ${runs.length} runs: harness CPU s / audio s x 100)`,
     },
   ];
   return {
     name: 'jobs-scaling',
-    json: { environment: benchEnvironment(), target: targetName, profile: cfg.profile.name, firmware: cfg.profile.firmware, suites: suiteNames, cases: cases.length, rounds, audioSeconds: audio, repeats, runs, scaling, medianScaling, cpuBoundCeiling: ceiling, hostCpuPercentOfRealTime: hostPct },
+    json: { environment: benchEnvironment(), target: targetName, profile: cfg.profile.name, firmware: cfg.profile.firmware, suites: suiteNames, cases: cases.length, rounds, audioSeconds: audio, repeats, runs, scaling, medianScaling, cpuBoundCeiling: ceiling, hostCpuPercentOfRealTime: hostPct,
+      capacity: capacityJson(capBefore, capAfter), ceiling: ceiling2, ceilingFromMean: ceilingMean, scalingOfCeiling: fraction, medianScalingOfCeiling: medianFraction,
+      workCeiling, harnessCeiling, jobs1BusyProcesses: busy1, hostCpuPercentAtReferenceSpeed: hostPctRef, goalScalingOfCeiling: GOAL_SCALING_OF_CEILING },
     text,
     goals,
+    capacity: { before: capBefore, after: capAfter },
   };
 }
 

@@ -13,7 +13,15 @@
  * reproduce the goldens. After one unmeasured pair, runs alternate (a) and (b) `repeats` times;
  * the ratio uses the medians.
  *
- *   npx tsx harness/bench/qemu-overhead.ts [--repeats 5] [--suite speech] [--window 8]
+ * The machine is measured right before and right after the repeats (machine-capacity.ts). Both
+ * sides run at the core's speed, so the ratio does not scale with it and is not normalised; it
+ * rises when no second core is free, because the harness's own work then takes turns with QEMU
+ * instead of overlapping it: the report prints the capacity beside the ratio, and the harness's
+ * CPU as a share of the batch wall (at most that much can the ratio rise on one core's worth). The
+ * audio-seconds-per-wall-second figures do scale with one process's speed; they are also given at
+ * the reference speed (raw / the measured single-process speed, approximate: QEMU is not the spin).
+ *
+ *   npx tsx harness/bench/qemu-overhead.ts [--repeats 5] [--suite speech] [--window 8] [--capacity-repeats 3]
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -27,7 +35,9 @@ import { runRegression } from '../src/runner/run.ts';
 import { loadSuites } from '../src/runner/suites.ts';
 import { Session } from '../src/session/session.ts';
 import { QemuTarget } from '../src/targets/qemu/qemu-target.ts';
+import { bracket, isContended } from '../src/perf/parallel-capacity.ts';
 import { benchEnvironment, childCpuSeconds, cpuSecondsSince, finish, fixed, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
+import { capacityBefore, capacityJson, capacityLines, measureCapacity, type MachineContext } from './machine-capacity.ts';
 import { BATCH_IMAGE, compareModelPlacement, runBatch, type BatchFile, type BatchRun } from './qemu-batch.ts';
 
 export const GOAL_OVERHEAD = 1.2;
@@ -78,7 +88,7 @@ async function guestCostPerFrame(firmware: string, samples: Int16Array, window: 
   }
 }
 
-export async function runQemuOverhead(argv: readonly string[] = []): Promise<BenchOutcome> {
+export async function runQemuOverhead(argv: readonly string[] = [], machine?: MachineContext): Promise<BenchOutcome> {
   const f = parseFlags(argv);
   const repeats = flagNumber(f, 'repeats', 5);
   const suiteName = flagString(f, 'suite', 'speech');
@@ -97,6 +107,8 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
   }
   const audioSeconds = files.reduce((a, x) => a + x.samples.length, 0) / 16000;
 
+  const capacityRepeats = flagNumber(f, 'capacity-repeats', 3);
+  const capBefore = await capacityBefore(machine, 2, capacityRepeats);
   const harness: HarnessRun[] = [];
   const batch: BatchRun[] = [];
   // r = -1: one unmeasured pair first. The first harness run in a process (or after another
@@ -135,6 +147,10 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
     });
     batch.push(await runBatch(files));
   }
+  const capAfter = await measureCapacity({ procs: 2, repeats: capacityRepeats });
+  const cap = bracket(capBefore, capAfter);
+  const cpus = os.availableParallelism?.() ?? os.cpus().length;
+  const contended = isContended(capBefore, cpus) || isContended(capAfter, cpus);
   const guest = await guestCostPerFrame(cfg.profile.firmware, files[0]!.samples, window);
   // the same stream through the gain model (a few thousand instructions a frame): what the
   // protocol and the semihosting link cost per frame with next to no model work
@@ -150,6 +166,9 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
   const bInstr = batch[0]!.files.reduce((a, x) => a + x.instructions.total, 0);
   const hInstr = harness[0]!.instructions;
   const frames = batch[0]!.files.reduce((a, x) => a + x.frames, 0);
+  // the harness's own CPU against the batch wall: what it adds when it cannot overlap QEMU
+  const hCpu = median(harness.map((h) => h.hostCpuSeconds));
+  const serialShare = hCpu / bWall;
   const rows = [
     ['harness: hil run --suite ' + suiteName + ' (in-process, QEMU semihost link)', harness.map((h) => fixed(h.wallSeconds, 3)).join(' / '), fixed(hWall, 3), `${fixed(audioSeconds / hWall, 1)}x`, fixed(median(harness.map((h) => h.hostCpuSeconds)), 2), fixed(median(harness.map((h) => h.qemuCpuSeconds ?? NaN)), 2), allPassed ? 'all golden' : 'MISMATCH'],
     ['QEMU alone: batch image, audio preloaded, no host I/O', batch.map((b) => fixed(b.wallSeconds, 3)).join(' / '), fixed(bWall, 3), `${fixed(audioSeconds / bWall, 1)}x`, '-', fixed(median(batch.map((b) => b.qemuCpuSeconds ?? NaN)), 2), exact ? 'all golden' : 'MISMATCH'],
@@ -160,6 +179,13 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
     table(['run', 'wall s (each repeat)', 'median wall s', 'audio s / wall s', 'harness CPU s', 'QEMU CPU s', 'outputs'], rows),
     '',
     `Overhead ratio (median harness wall / median batch wall): **${ratio.toFixed(2)}** (goal <= ${GOAL_OVERHEAD}).`,
+    '',
+    ...capacityLines(capBefore, capAfter),
+    `The ratio is not normalised: both sides run at the core's speed. It does depend on whether a second core is free: where only one core's worth is to be had, ` +
+      `the harness's own CPU (${hCpu.toFixed(2)} s, ${(serialShare * 100).toFixed(0)} % of the batch wall) can no longer overlap QEMU, which adds at most ${serialShare.toFixed(2)} to the ratio.` +
+      (contended ? ' This run was contended: expect the ratio above its idle value.' : ''),
+    `Real-time factors at the reference speed (raw / single-process speed ${cap.singleSpeed.toFixed(2)}, approximate): harness ${fixed(audioSeconds / hWall / cap.singleSpeed, 1)}x, QEMU alone ${fixed(audioSeconds / bWall / cap.singleSpeed, 1)}x.`,
+    '',
     `Streaming alone (sum of the cases' first-RESET-to-last-RESULT time, median): ${hStream.toFixed(3)} s; the rest of the harness wall is QEMU start-up, handshake and golden comparison.`,
     `Model code placement (TCG chains translated blocks only within a 1 KiB page, so both images must lay the model out alike): ` +
       (placement === null
@@ -183,15 +209,20 @@ export async function runQemuOverhead(argv: readonly string[] = []): Promise<Ben
       met: exact && allPassed ? ratio <= GOAL_OVERHEAD : null,
       detail: exact && allPassed
         ? `${ratio.toFixed(2)}x (median of ${repeats}: ${hWall.toFixed(3)} s vs ${bWall.toFixed(3)} s)` +
-          (placement !== null && placement.moved.length > 0 ? '; the model code is laid out differently in the two images' : '')
+          (placement !== null && placement.moved.length > 0 ? '; the model code is laid out differently in the two images' : '') +
+          `; capacity ${capBefore.parallelCapacity.toFixed(2)} before, ${capAfter.parallelCapacity.toFixed(2)} after` +
+          (contended ? ` (contended: not comparable with an idle run; the harness's CPU is ${serialShare.toFixed(2)} of the batch wall)` : '')
         : 'outputs did not match the goldens: no figure',
     },
   ];
   return {
     name: 'qemu-overhead',
-    json: { environment: benchEnvironment(), guestPerFrame: guest, gainModelPerFrame: floor, modelPlacement: placement, suite: suiteName, cases: cases.length, audioSeconds, frames, window, repeats, batchImage: BATCH_IMAGE, harness, batch, medianHarnessWall: hWall, medianBatchWall: bWall, overheadRatio: ratio, harnessInstructions: hInstr, batchInstructions: bInstr },
+    json: { environment: benchEnvironment(), guestPerFrame: guest, gainModelPerFrame: floor, modelPlacement: placement, suite: suiteName, cases: cases.length, audioSeconds, frames, window, repeats, batchImage: BATCH_IMAGE, harness, batch, medianHarnessWall: hWall, medianBatchWall: bWall, overheadRatio: ratio, harnessInstructions: hInstr, batchInstructions: bInstr,
+      capacity: capacityJson(capBefore, capAfter), contended, harnessCpuShareOfBatchWall: serialShare, singleProcessSpeed: cap.singleSpeed,
+      realTimeFactorsAtReferenceSpeed: { harness: audioSeconds / hWall / cap.singleSpeed, batch: audioSeconds / bWall / cap.singleSpeed } },
     text,
     goals,
+    capacity: { before: capBefore, after: capAfter },
   };
 }
 

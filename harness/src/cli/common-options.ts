@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.ts';
 import { HarnessError } from '../core/errors.ts';
 import { checkFirmwareImage } from '../firmware-image/check-image.ts';
-import { TARGET_KINDS } from '../targets/target.ts';
+import { BUILTIN_TARGETS } from '../config/builtin-profiles.ts';
 
 export interface TargetArgs {
   target?: string;
@@ -25,7 +25,7 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
     .option('target', {
       alias: 't',
       type: 'string',
-      describe: `target profile from hil.config.json, or a kind: ${TARGET_KINDS.join(', ')} (sim: host build over stdio; qemu: emulated Cortex-M4; board: serial port). Default: the config's, else qemu`,
+      describe: `target profile from hil.config.json, or a built-in one: ${BUILTIN_TARGETS.join(', ')} (sim: host build over stdio; qemu: emulated Cortex-M4; qemu-rv32: emulated RV32; board: serial port). Default: the config's, else qemu`,
     })
     .option('config', { alias: 'c', type: 'string', describe: 'project config file (default: ./hil.config.json if present)' })
     .option('firmware', { alias: 'f', type: 'string', describe: 'firmware image: the sim executable or the ELF (default: the reference build of --model)' })
@@ -43,7 +43,7 @@ export function configFromArgs(a: TargetArgs): ResolvedConfig {
   const cfg = loadConfig(a.config);
   const resolved = resolveConfig(cfg.file, cfg.path, { target: a.target, firmware: a.firmware, model: a.model, link: a.link, port: a.port, baudRate: a.baud });
   const { profile } = resolved;
-  checkFirmwareImage(profile.kind, profile.firmware);
+  checkFirmwareImage(profile.kind, profile.firmware, profile.qemu.binary);
   return a['handshake-timeout'] ? { ...resolved, profile: { ...profile, handshakeTimeoutMs: a['handshake-timeout'] } } : resolved;
 }
 

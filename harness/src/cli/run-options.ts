@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 
 import { HarnessError } from '../core/errors.ts';
-import { TARGET_KINDS } from '../targets/target.ts';
+import { BUILTIN_TARGETS } from '../config/builtin-profiles.ts';
 import { FAULT_KINDS } from '../transport/faulty-link.ts';
 import type { FaultArgs } from './fault-options.ts';
 
@@ -35,7 +35,7 @@ export interface RunArgs extends FaultArgs {
 
 export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
   return y
-    .option('target', { alias: 't', type: 'string', describe: `target profile from hil.config.json, or a kind: ${TARGET_KINDS.join(', ')} (default: the config's, else qemu)` })
+    .option('target', { alias: 't', type: 'string', describe: `target profile from hil.config.json, or a built-in one: ${BUILTIN_TARGETS.join(', ')} (default: the config's, else qemu)` })
     .option('config', { alias: 'c', type: 'string', describe: 'project config file (default: ./hil.config.json if present)' })
     .option('firmware', { alias: 'f', type: 'string', describe: 'firmware image (sim executable or ELF); overrides the profile' })
     .option('model', { type: 'string', describe: 'reference model whose default image to use (default model-s)' })

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { projectPaths } from '../core/paths.ts';
 import { DEFAULT_ICOUNT_SHIFT } from '../targets/qemu/qemu-process.ts';
-import type { TargetKind } from '../targets/target.ts';
+import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
 import type { TargetProfile } from './config-types.ts';
 
 export const DEFAULT_CPI = 1.25;
@@ -82,4 +82,29 @@ export function builtinProfile(kind: TargetKind, name: string = kind, model = DE
         link: 'uart',
       };
   }
+}
+
+/** Built-in target names: the three kinds, and `qemu-rv32` (a qemu profile for the RISC-V port). */
+export const BUILTIN_TARGETS: readonly string[] = ['sim', 'qemu', 'qemu-rv32', 'board'];
+
+/** The RISC-V reference image of `model` (firmware/boards/qemu-riscv32: semihosting link only). */
+export function builtinRv32Image(model = DEFAULT_MODEL, build = projectPaths(process.cwd()).firmwareBuild): string {
+  return path.join(build, 'qemu-rv32', `hil-qemu-rv32-${model}-semihost.elf`);
+}
+
+/**
+ * The built-in profile named `name`, or null when there is none: a kind (sim, qemu, board) or
+ * `qemu-rv32`, model S's portable C path on QEMU's RISC-V `virt` machine (RV32IMAC), with
+ * the same clock and CPI as `qemu` so that both instruction sets are judged against one budget.
+ */
+export function builtinTarget(name: string, model = DEFAULT_MODEL, build = projectPaths(process.cwd()).firmwareBuild): TargetProfile | null {
+  if (name === 'qemu-rv32') {
+    return {
+      ...builtinProfile('qemu', name, model, build),
+      description: 'QEMU virt (RV32IMAC, portable C path), semihosting link, instruction counts from -icount (minstret)',
+      firmware: builtinRv32Image(model, build),
+      qemu: { binary: 'qemu-system-riscv32', machine: 'virt', icountShift: DEFAULT_ICOUNT_SHIFT, extraArgs: ['-bios', 'none'] },
+    };
+  }
+  return (TARGET_KINDS as readonly string[]).includes(name) ? builtinProfile(name as TargetKind, name, model, build) : null;
 }

@@ -70,6 +70,17 @@ describe('configuration', () => {
   });
 
   it('refuses an unknown target name, listing the known ones', () => {
-    expect(() => resolveConfig(null, null, { target: 'bench7' })).to.throw(/--target bench7: no such target profile \(known: sim, qemu, board\)/);
+    // the project's folders: beside the config file, never where hil is installed
+    const proj = resolveConfig({ defaults: { reportsDir: 'out' } }, '/proj/sub/hil.config.json', { target: 'sim' });
+    expect(proj.root).to.equal('/proj/sub');
+    expect(proj.defaults).to.include({ vectorsDir: '/proj/sub/vectors', reportsDir: '/proj/sub/out', firmwareBuild: '/proj/sub/firmware/build' });
+    expect(proj.profile.firmware).to.equal('/proj/sub/firmware/build/host/hil-sim-model-s');
+    const moved = resolveConfig({ defaults: { firmwareBuild: '../fw' } }, '/proj/sub/hil.config.json', { target: 'qemu' });
+    expect(moved.profile.firmware).to.equal('/proj/fw/qemu/hil-qemu-model-s-semihost.elf');
+    const rv = resolveConfig(null, '/proj/hil.config.json', { target: 'qemu-rv32', model: 'gain' }).profile;
+    expect(rv).to.deep.include({ kind: 'qemu', name: 'qemu-rv32', firmware: '/proj/firmware/build/qemu-rv32/hil-qemu-rv32-gain-semihost.elf', link: 'semihost' });
+    expect(rv.qemu).to.deep.include({ binary: 'qemu-system-riscv32', machine: 'virt', extraArgs: ['-bios', 'none'] });
+    expect(() => resolveConfig(null, null, { target: 'qemu-rv32', link: 'uart' })).to.throw(/--link uart: target qemu-rv32 has a semihosting link only/);
+    expect(() => resolveConfig(null, null, { target: 'bench7' })).to.throw(/--target bench7: no such target profile \(known: sim, qemu, qemu-rv32, board\)/);
   });
 });

@@ -6,9 +6,9 @@ import path from 'node:path';
 
 import { HarnessError } from '../core/errors.ts';
 import { projectDir, projectPaths } from '../core/paths.ts';
-import { TARGET_KINDS, type TargetKind } from '../targets/target.ts';
+import type { TargetKind } from '../targets/target.ts';
 import { linkFromImageName } from '../targets/qemu/qemu-target.ts';
-import { builtinProfile, builtinQemuImage } from './builtin-profiles.ts';
+import { BUILTIN_TARGETS, builtinProfile, builtinQemuImage, builtinTarget } from './builtin-profiles.ts';
 import type { HilConfigFile, LinkKind, TargetProfile, TargetProfileFile } from './config-types.ts';
 
 export interface CliOverrides {
@@ -44,23 +44,25 @@ export interface ResolvedConfig {
   readonly defaults: RunDefaults;
 }
 
-function isKind(s: string): s is TargetKind {
-  return (TARGET_KINDS as readonly string[]).includes(s);
-}
-
 export function resolveConfig(file: HilConfigFile | null, filePath: string | null, cli: CliOverrides): ResolvedConfig {
   const dir = projectDir(filePath);
   const abs = (p: string) => path.resolve(dir, p);
   const d = file?.defaults ?? {};
   const name = cli.target ?? d.target ?? 'qemu';
   const fromFile = file?.targets?.[name];
-  if (!fromFile && !isKind(name)) {
-    const known = [...new Set([...Object.keys(file?.targets ?? {}), ...TARGET_KINDS])].join(', ');
+  const paths = projectPaths(dir, d);
+  const builtin = fromFile ? null : builtinTarget(name, cli.model, paths.firmwareBuild);
+  if (!fromFile && !builtin) {
+    const known = [...new Set([...Object.keys(file?.targets ?? {}), ...BUILTIN_TARGETS])].join(', ');
     throw new HarnessError('CONFIG', `--target ${name}: no such target profile (known: ${known})`, { key: 'target', file: filePath ?? undefined });
   }
-  const kind: TargetKind = fromFile?.kind ?? (name as TargetKind);
-  const paths = projectPaths(dir, d);
-  const base = builtinProfile(kind, name, cli.model, paths.firmwareBuild);
+  const kind: TargetKind = fromFile?.kind ?? builtin!.kind;
+  const base = builtin ?? builtinProfile(kind, name, cli.model, paths.firmwareBuild);
+  // the built-in ARM QEMU images exist per link; the other built-in images (qemu-rv32) have one
+  const perLinkImages = kind === 'qemu' && base.qemu.binary === 'qemu-system-arm';
+  if (builtin && !perLinkImages && kind === 'qemu' && cli.link === 'uart' && !cli.firmware) {
+    throw new HarnessError('USAGE', `--link uart: target ${name} has a semihosting link only`, { key: 'link' });
+  }
   const f = fromFile ?? { kind };
   const firmware = cli.firmware ? path.resolve(cli.firmware) : f.firmware ? abs(f.firmware) : null;
   // QEMU images are built per link: an explicit link picks the built-in image for it, an explicit
@@ -72,7 +74,7 @@ export function resolveConfig(file: HilConfigFile | null, filePath: string | nul
   const profile: TargetProfile = {
     ...base,
     description: f.description ?? base.description,
-    firmware: firmware ?? (kind === 'qemu' ? builtinQemuImage(cli.model, link, paths.firmwareBuild) : base.firmware),
+    firmware: firmware ?? (perLinkImages ? builtinQemuImage(cli.model, link, paths.firmwareBuild) : base.firmware),
     clockHz: cli.clockHz ?? f.clockHz ?? base.clockHz,
     cpi,
     cpiCalibration: f.cpiCalibration && f.cpiCalibration.cpi === cpi ? f.cpiCalibration : null,

@@ -29,6 +29,8 @@ export interface CheckResult extends CheckSpec {
 export const COMMAND_CHECKS: ReadonlyArray<CheckSpec & { readonly command: string; readonly args: readonly string[] }> = [
   { name: 'qemu-system-arm', command: 'qemu-system-arm', args: ['--version'], debian: 'qemu-system-arm', required: true, why: 'runs the firmware on an emulated Cortex-M4 (--target qemu)' },
   { name: 'arm-none-eabi-gcc', command: 'arm-none-eabi-gcc', args: ['--version'], debian: 'gcc-arm-none-eabi libnewlib-arm-none-eabi', required: true, why: 'builds the Cortex-M4 firmware images' },
+  { name: 'qemu-system-riscv32', command: 'qemu-system-riscv32', args: ['--version'], debian: 'qemu-system-misc', required: false, why: 'runs the RISC-V port (--target qemu-rv32)' },
+  { name: 'riscv64-unknown-elf-gcc', command: 'riscv64-unknown-elf-gcc', args: ['--version'], debian: 'gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf', required: false, why: 'builds the RISC-V images (firmware/boards/qemu-riscv32)' },
   { name: 'cc (host C compiler)', command: 'cc', args: ['--version'], debian: 'gcc', required: true, why: 'builds the host simulator and the C unit tests' },
   { name: 'make', command: 'make', args: ['--version'], debian: 'make', required: true, why: 'builds the firmware' },
   { name: 'gdb-multiarch', command: 'gdb-multiarch', args: ['--version'], debian: 'gdb-multiarch', required: false, why: 'flashes boards through a GDB server (flasher "gdb")' },

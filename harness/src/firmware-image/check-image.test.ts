@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { expect } from 'chai';
 
-import { builtinProfile } from '../config/builtin-profiles.ts';
+import { builtinProfile, builtinRv32Image } from '../config/builtin-profiles.ts';
 import { checkFirmwareImage } from './check-image.ts';
 
 describe('firmware-image/check-image', () => {
@@ -46,6 +46,25 @@ describe('firmware-image/check-image', () => {
       copyFileSync(sim, host);
       if (process.arch !== 'arm') expect(refused('qemu', host)).to.match(/is an ELF for \S+, expected ARM/);
     }
+  });
+
+  it("checks a qemu image against the profile's emulator: ARM for qemu-system-arm, RISC-V for qemu-system-riscv32", function () {
+    const arm = builtinProfile('qemu').firmware;
+    const rv = builtinRv32Image();
+    if (!existsSync(arm) || !existsSync(rv)) this.skip();
+    const check = (f: string, bin: string) => {
+      try {
+        checkFirmwareImage('qemu', f, bin);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return null;
+    };
+    expect(check(rv, '/usr/bin/qemu-system-riscv32')).to.equal(null);
+    expect(check(arm, 'qemu-system-arm')).to.equal(null);
+    expect(check(rv, 'qemu-system-arm')).to.match(/is an ELF for RISC-V, expected ARM .* for qemu-system-arm/);
+    expect(check(arm, 'qemu-system-riscv32')).to.match(/is an ELF for ARM, expected RISC-V .* for qemu-system-riscv32/);
+    expect(check(arm, '/opt/vendor/bin/my-qemu')).to.equal(null); // an emulator hil does not know: any ELF
   });
 
   it('leaves board images to the flasher', () => {

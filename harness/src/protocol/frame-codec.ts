@@ -24,7 +24,8 @@ export type LineKind =
   | { readonly kind: 'corrupt'; readonly reason: CorruptReason; readonly detail: string }
   | { readonly kind: 'log'; readonly text: string };
 
-export type CorruptReason = 'base64' | 'size' | 'crc' | 'version' | 'too-long';
+/** 'stuffing': a v2 frame whose COBS bytes are invalid (PROTOCOL.md 8). */
+export type CorruptReason = 'base64' | 'stuffing' | 'size' | 'crc' | 'version' | 'too-long';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 const BAD_BASE64: LineKind = Object.freeze({ kind: 'corrupt', reason: 'base64', detail: 'invalid base64' });

@@ -24,6 +24,8 @@ export const MsgType = {
   TAP_DATA: 0x88,
   BOOT: 0xc0,
   FAULT: 0xc1,
+  /** framing v2 only: a device log line as a frame (PROTOCOL.md 8.2) */
+  LOG: 0xc2,
   NAK: 0xe0,
   ERROR: 0xe1,
 } as const;

@@ -133,7 +133,7 @@ export async function runRegression(o: RunOptions): Promise<RunOutput> {
 
 async function runOnProfile(o: RunOptions): Promise<RunOutput> {
   const startedAt = new Date();
-  checkFirmwareImage(o.profile.kind, o.profile.firmware);
+  checkFirmwareImage(o.profile.kind, o.profile.firmware, o.profile.qemu.binary);
   const image = await readFile(o.profile.firmware).catch(() => null);
   const firmwareSha256 = image ? createHash('sha256').update(image).digest('hex') : '';
   const sizes = image && isElf(image) && o.profile.kind !== 'sim' ? elfSizes(image, o.profile.firmware) : null;

@@ -17,6 +17,7 @@ import { runCli, type CliResult } from './run-cli.ts';
 export const WRONG = { fromFrame: 40, sample: 7 } as const;
 const SUFFIX = `wrong-f${WRONG.fromFrame}s${WRONG.sample}`;
 export const QEMU_WRONG_ELF = path.join(FIRMWARE_BUILD, 'qemu', `hil-qemu-model-s-semihost-${SUFFIX}.elf`);
+export const RV32_WRONG_ELF = path.join(FIRMWARE_BUILD, 'qemu-rv32', `hil-qemu-rv32-model-s-semihost-${SUFFIX}.elf`);
 export const SIM_WRONG_EXE = path.join(FIRMWARE_BUILD, 'host', `hil-sim-model-s-${SUFFIX}`);
 
 /** Where a wrong image's output must first differ from the golden, for a case of `n` samples. */

@@ -102,7 +102,7 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
     const table = loadTable(tableFile);
     const kernelsFile = args.kernels ? path.resolve(args.kernels) : table.kernels ? path.resolve(path.dirname(tableFile), table.kernels) : null;
     if (!kernelsFile) throw new HarnessError('USAGE', `${displayPath(tableFile)} names no kernel image: give one with --kernels`);
-    checkFirmwareImage(profile.kind, kernelsFile);
+    checkFirmwareImage(profile.kind, kernelsFile, profile.qemu.binary);
     const kernelProfile: TargetProfile = { ...profile, firmware: kernelsFile };
     const noise = Int16Array.from({ length: 160 * 16 }, (_, i) => Math.round(8000 * Math.sin(i * 0.37) * Math.cos(i * 0.011)));
     process.stderr.write(`kernel benchmarks: ${displayPath(kernelsFile)} on ${profile.name}\n`);

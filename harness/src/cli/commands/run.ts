@@ -73,7 +73,7 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
       port: args.port,
       baudRate: args.baud,
     });
-    checkFirmwareImage(cfg.profile.kind, cfg.profile.firmware); // before any output: one line if wrong
+    checkFirmwareImage(cfg.profile.kind, cfg.profile.firmware, cfg.profile.qemu.binary); // before any output: one line if wrong
     const suites = await loadSuites(cfg.defaults.vectorsDir, args.suite?.length ? args.suite : cfg.defaults.suites);
     const shard = args.shard ? parseShard(args.shard) : null;
     const cases = selectCases(suites.flatMap((s) => s.cases), { tags: args.tag ?? [], grep: args.grep ?? null, shard });

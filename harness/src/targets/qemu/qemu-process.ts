@@ -28,6 +28,9 @@ import { directFdIo } from '../../transport/direct-fd-io.ts';
 import { registerChild } from '../child-registry.ts';
 import { QmpClient } from './qmp-client.ts';
 
+/** The Debian package of each emulator binary hil's built-in profiles use. */
+const QEMU_PACKAGE: Readonly<Record<string, string>> = { 'qemu-system-arm': 'qemu-system-arm', 'qemu-system-riscv32': 'qemu-system-misc' };
+
 export type QemuLinkKind = 'semihost' | 'uart';
 export const QEMU_LINK_KINDS: readonly QemuLinkKind[] = ['semihost', 'uart'];
 
@@ -241,7 +244,7 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
     const exit = await exited;
     const why =
       spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT'
-        ? ` (${binary} not found: install qemu-system-arm)`
+        ? ` (${binary} not found: install ${QEMU_PACKAGE[path.basename(binary)] ?? 'it, or set the profile\'s qemu.binary'})`
         : exit.code !== null || exit.signal !== null
           ? ` (QEMU exited with ${exit.code ?? exit.signal})`
           : '';
