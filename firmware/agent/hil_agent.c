@@ -1,7 +1,8 @@
 /**
  * @file hil_agent.c
- * @brief The device side of the hil protocol v1 (PROTOCOL.md). Portable C99: no malloc, no stdio,
- *        no floating point. All output goes through hil_port_write().
+ * @brief The device side of the hil protocol (PROTOCOL.md): framing v1 lines and, once the host
+ *        asks for it, framing v2 frames (hil_frame2.c). Portable C99: no malloc, no stdio, no
+ *        floating point. All output goes through hil_port_write().
  */
 #include "hil_agent.h"
 
@@ -24,7 +25,8 @@
 /* ------------------------------------------------------------------------------------------ */
 /* CRC-32 (IEEE 802.3, reflected, zlib): byte-wide table, 1 KiB of constants.                 */
 
-static const uint32_t crc_table[256] = {
+/* shared with hil_frame2.c (declared in hil_agent_private.h) */
+const uint32_t hil_crc_table[256] = {
     0x00000000u, 0x77073096u, 0xEE0E612Cu, 0x990951BAu, 0x076DC419u, 0x706AF48Fu,
     0xE963A535u, 0x9E6495A3u, 0x0EDB8832u, 0x79DCB8A4u, 0xE0D5E91Eu, 0x97D2D988u,
     0x09B64C2Bu, 0x7EB17CBDu, 0xE7B82D07u, 0x90BF1D91u, 0x1DB71064u, 0x6AB020F2u,
@@ -71,7 +73,7 @@ static const uint32_t crc_table[256] = {
 };
 
 /** One byte into a running (non-inverted) CRC register. */
-#define CRC_STEP(c, b) (crc_table[((c) ^ (uint32_t)(b)) & 0xFFu] ^ ((c) >> 8))
+#define CRC_STEP(c, b) HIL_CRC_STEP(c, b)
 
 /** Update a running (non-inverted) CRC register with n bytes. */
 static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
@@ -344,19 +346,39 @@ size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out
     return o.n;
 }
 
-/** Send one frame to the link: encoded into the agent's line buffer, one hil_port_write (the
- *  buffer holds any response; a longer frame is written in buffer-sized pieces). */
-static void send_frame(hil_agent_t *a, uint8_t type, uint16_t seq, uint16_t tx,
+/** Send one frame to the link in `framing`: encoded into the agent's line buffer, one
+ *  hil_port_write (the buffer holds any response; a longer v1 frame is written in buffer-sized
+ *  pieces). */
+static void send_frame(hil_agent_t *a, uint8_t framing, uint8_t type, uint16_t seq, uint16_t tx,
                        const uint8_t *payload, uint16_t len)
 {
     out_t o;
+    if (framing == HIL_FRAMING_V2) {
+        hil_v2_writer_t w;
+        size_t n;
+        hil_v2_begin(&w, (uint8_t *)a->tx, sizeof a->tx, NULL, type, seq, tx);
+        hil_v2_bytes(&w, payload, len);
+        n = hil_v2_end(&w);
+        hil_port_write((const uint8_t *)a->tx, n);
+        return;
+    }
     o.buf = a->tx;
     o.cap = sizeof a->tx;
     o.n = 0;
     o.sink = port_sink;
     o.ctx = NULL;
     enc_frame(&o, (uint8_t)HIL_PROTO_VERSION, type, seq, tx, payload, len);
+    if (a->framing == HIL_FRAMING_V2) {
+        /* a v1 line (the answer to a v1 request) while speaking v2: a delimiter after it tells
+         * the host that v2 frames follow again (PROTOCOL.md 8.2) */
+        static const uint8_t delimiter = 0u;
+        hil_port_write(&delimiter, 1u);
+    }
 }
+
+/** Framing of the device's own messages (LOG, FAULT), for hil_agent_log and hil_agent_fault,
+ *  which take no agent: one agent per image. */
+static uint8_t s_framing = HIL_FRAMING_V1;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Frame decoder.                                                                             */
@@ -762,8 +784,9 @@ static void exec_tap(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     slot->len = 0;
 }
 
-/** HELLO: the INFO key/value text, keys in PROTOCOL.md 4.1 order. */
-static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
+/** HELLO: the INFO key/value text, keys in PROTOCOL.md 4.1 order; `framing` is the framing in
+ *  force after this HELLO (PROTOCOL.md 8.1). */
+static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot, uint8_t framing)
 {
     const hil_model_t *m = a->model;
     const hil_port_identity_t *id = hil_port_identity();
@@ -793,6 +816,8 @@ static void exec_info(hil_agent_t *a, hil_agent_slot_t *slot)
     kv_u64(&t, "window", HIL_AGENT_WINDOW);
     kv_u64(&t, "history", HIL_AGENT_HISTORY);
     kv_u64(&t, "max_payload", HIL_AGENT_MAX_PAYLOAD);
+    kv_str(&t, "framings", "1,2");
+    kv_u64(&t, "framing", framing);
     for (i = 0; i < m->n_params; i++) {
         const hil_param_desc_t *p = &m->params[i];
         t_str(&t, "param=");
@@ -984,21 +1009,35 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
     }
 }
 
+/** Receive and send in `framing` from now on. The answer that switched to v2 went out in
+ *  `answered_in`; after a v1 line the host needs a delimiter to know where the first v2 frame
+ *  begins (PROTOCOL.md 8.2). */
+static void set_framing(hil_agent_t *a, uint8_t framing, uint8_t answered_in)
+{
+    static const uint8_t delimiter = 0u;
+    a->framing = framing;
+    a->unit = 0u;
+    s_framing = framing;
+    if (framing == HIL_FRAMING_V2 && answered_in != HIL_FRAMING_V2) hil_port_write(&delimiter, 1u);
+}
+
 /** Execute request (type, seq, tx, payload in a->rx) and record its response in the history. */
 static void execute(hil_agent_t *a, const hil_header_t *h)
 {
     hil_agent_slot_t *slot = &a->hist[a->hist_next];
+    uint8_t switch_to = 0u; /* HELLO: the framing from now on */
     slot->valid = 0;
     switch (h->type) {
-    case HIL_MSG_HELLO: /* payload ignored (forward compatible); a new session starts unprofiled
-                         * and untapped */
+    case HIL_MSG_HELLO: /* payload: optional u8 framing (PROTOCOL.md 8.1), more is ignored
+                         * (forward compatible); a new session starts unprofiled and untapped */
+        switch_to = (h->len >= 1u && a->rx.b[0] == HIL_FRAMING_V2) ? HIL_FRAMING_V2 : HIL_FRAMING_V1;
         if (a->profiling || a->tap_mode != HIL_TAP_OFF) {
             a->profiling = 0;
             a->tap_mode = HIL_TAP_OFF;
             a->tap_have = 0u;
             a->model->stages->set_probe(a->state, NULL, NULL);
         }
-        exec_info(a, slot);
+        exec_info(a, slot, switch_to);
         break;
     case HIL_MSG_RESET:
         if (h->len != 0u) {
@@ -1037,17 +1076,20 @@ static void execute(hil_agent_t *a, const hil_header_t *h)
     slot->valid = 1;
     a->hist_next = (a->hist_next + 1u) % HIL_AGENT_HISTORY;
     a->expected = (uint16_t)(h->seq + 1u);
-    send_frame(a, slot->type, slot->seq, h->tx, slot->payload.b, slot->len);
+    /* back to v1: before the answer, so that no delimiter follows it; to v2: after it */
+    if (switch_to == HIL_FRAMING_V1) set_framing(a, switch_to, h->ver);
+    send_frame(a, h->ver, slot->type, slot->seq, h->tx, slot->payload.b, slot->len);
+    if (switch_to == HIL_FRAMING_V2) set_framing(a, switch_to, h->ver);
 }
 
 /** Send a NAK (nothing executed, nothing stored). */
-static void send_nak(hil_agent_t *a, uint16_t seq, uint16_t tx, uint16_t expected,
-                     uint8_t reason)
+static void send_nak(hil_agent_t *a, uint8_t framing, uint16_t seq, uint16_t tx,
+                     uint16_t expected, uint8_t reason)
 {
     uint8_t p[3];
     put_u16(p, expected);
     p[2] = reason;
-    send_frame(a, HIL_MSG_NAK, seq, tx, p, sizeof p);
+    send_frame(a, framing, HIL_MSG_NAK, seq, tx, p, sizeof p);
 }
 
 /** Forget every stored response (HELLO). */
@@ -1058,58 +1100,75 @@ static void clear_history(hil_agent_t *a)
     a->hist_next = 0;
 }
 
+/** Act on a decoded request (r: the decoder's result, h: its header, framing: h->ver, the
+ *  framing it came in and its answer goes out in). */
+static void handle_request(hil_agent_t *a, int r, const hil_header_t *h, uint8_t framing)
+{
+    uint16_t behind;
+    unsigned i;
+    if (r == HIL_NAK_CRC) {
+        a->stats.crc_errors++;
+        send_nak(a, framing, a->expected, a->last_tx, a->expected, HIL_NAK_CRC);
+        return;
+    }
+    if (r == HIL_NAK_BAD_VERSION) {
+        a->stats.errors++;
+        send_nak(a, framing, a->expected, a->last_tx, a->expected, HIL_NAK_BAD_VERSION);
+        return;
+    }
+    if (h->type >= 0x80u) return; /* not a request (e.g. an echo of our own output): ignored */
+    a->last_tx = h->tx;
+    if (r == HIL_NAK_BAD_LENGTH) {
+        a->stats.errors++;
+        send_nak(a, framing, h->seq, h->tx, a->expected, HIL_NAK_BAD_LENGTH);
+        return;
+    }
+    if (h->type == HIL_MSG_HELLO) { /* executed whatever its seq; re-synchronises */
+        clear_history(a);
+        a->expected = h->seq;
+    }
+    if (h->seq == a->expected) {
+        execute(a, h);
+        return;
+    }
+    behind = (uint16_t)(a->expected - h->seq);
+    if (behind <= HIL_AGENT_HISTORY) {
+        for (i = 0; i < HIL_AGENT_HISTORY; i++) {
+            const hil_agent_slot_t *s = &a->hist[i];
+            if (s->valid && s->seq == h->seq) {
+                a->stats.history_resends++;
+                send_frame(a, framing, s->type, s->seq, h->tx, s->payload.b, s->len);
+                return;
+            }
+        }
+    }
+    a->stats.gap_naks++;
+    send_nak(a, framing, h->seq, h->tx, a->expected, HIL_NAK_GAP);
+}
+
 /** Handle one complete line (newline and trailing '\r' removed, length <= line limit). */
 static void handle_line(hil_agent_t *a, const char *line, size_t n)
 {
     hil_header_t h;
     int r;
-    uint16_t behind;
-    unsigned i;
-
     a->stats.rx_lines++;
     if (n < 2u || line[0] != MARKER0 || line[1] != MARKER1) {
         a->stats.rx_log_lines++;
         return;
     }
     r = hil_frame_decode(line, n, &h, a->rx.b, HIL_AGENT_MAX_PAYLOAD);
-    if (r == HIL_NAK_CRC) {
-        a->stats.crc_errors++;
-        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_CRC);
-        return;
-    }
-    if (r == HIL_NAK_BAD_VERSION) {
-        a->stats.errors++;
-        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_BAD_VERSION);
-        return;
-    }
-    if (h.type >= 0x80u) return; /* not a request (e.g. an echo of our own output): ignored */
-    a->last_tx = h.tx;
-    if (r == HIL_NAK_BAD_LENGTH) {
-        a->stats.errors++;
-        send_nak(a, h.seq, h.tx, a->expected, HIL_NAK_BAD_LENGTH);
-        return;
-    }
-    if (h.type == HIL_MSG_HELLO) { /* executed whatever its seq; re-synchronises */
-        clear_history(a);
-        a->expected = h.seq;
-    }
-    if (h.seq == a->expected) {
-        execute(a, &h);
-        return;
-    }
-    behind = (uint16_t)(a->expected - h.seq);
-    if (behind <= HIL_AGENT_HISTORY) {
-        for (i = 0; i < HIL_AGENT_HISTORY; i++) {
-            const hil_agent_slot_t *s = &a->hist[i];
-            if (s->valid && s->seq == h.seq) {
-                a->stats.history_resends++;
-                send_frame(a, s->type, s->seq, h.tx, s->payload.b, s->len);
-                return;
-            }
-        }
-    }
-    a->stats.gap_naks++;
-    send_nak(a, h.seq, h.tx, a->expected, HIL_NAK_GAP);
+    handle_request(a, r, &h, HIL_FRAMING_V1);
+}
+
+/** Handle one complete framing v2 frame (its COBS bytes, the delimiter removed). */
+static void handle_frame2(hil_agent_t *a, const uint8_t *enc, size_t n)
+{
+    hil_header_t h;
+    int r;
+    a->stats.rx_lines++;
+    r = hil_frame2_decode(enc, n, a->expected, HIL_MSG_PROCESS, &h, a->rx.b,
+                          HIL_AGENT_MAX_PAYLOAD);
+    handle_request(a, r, &h, HIL_FRAMING_V2);
 }
 
 /** A line went over the limit: count it and NAK it if it is a protocol line (line: its first
@@ -1118,7 +1177,7 @@ static void line_too_long(hil_agent_t *a, const char *line)
 {
     a->stats.too_long++;
     if (line[0] == MARKER0 && line[1] == MARKER1) {
-        send_nak(a, a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
+        send_nak(a, HIL_FRAMING_V1, a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
     }
 }
 
@@ -1135,6 +1194,8 @@ int hil_agent_init(hil_agent_t *agent, const hil_model_t *model, void *state, si
     }
     agent->model = model;
     agent->state = state;
+    agent->framing = HIL_FRAMING_V1;
+    s_framing = HIL_FRAMING_V1;
     model->init(state);
     agent->t0 = hil_port_counter();
     return 0;
@@ -1152,7 +1213,10 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason)
     kv_str(&t, "fw", id->fw_name);
     kv_str(&t, "build", id->build_id);
     kv_str(&t, "reason", reason);
-    send_frame(agent, HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
+    s_framing = HIL_FRAMING_V1; /* after a reset the host speaks v1 until it asks for v2 */
+    agent->framing = HIL_FRAMING_V1;
+    agent->unit = 0u;
+    send_frame(agent, HIL_FRAMING_V1, HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
 }
 
 /** A complete line (without its newline) of n characters: strip a trailing '\r', refuse it
@@ -1168,45 +1232,124 @@ static void line_done(hil_agent_t *a, const char *line, size_t n)
     }
 }
 
-/** See hil_agent.h. Lines over HIL_AGENT_LINE_MAX are discarded up to the newline. A line that
- *  lies whole in `bytes` is handled where it is; the start of a line split across calls is kept
- *  in agent->line (at most sizeof agent->line characters). */
+/* Units of the received stream (PROTOCOL.md 8.2). In framing v1 every unit is a line. In v2 a
+ * unit that starts with the marker "@:" is a v1 line (a HELLO that re-synchronises), any other
+ * is a v2 frame, up to its 0x00 delimiter. */
+enum { UNIT_START = 0, UNIT_LINE = 1, UNIT_FRAME = 2 };
+
+/** A complete v2 unit of n bytes (delimiter removed): a frame, or empty (ignored). */
+static void frame_done(hil_agent_t *a, const uint8_t *enc, size_t n)
+{
+    if (n == 0u) return;
+    if (n > HIL_AGENT_V2_UNIT_MAX) {
+        a->stats.rx_lines++;
+        a->stats.too_long++;
+        send_nak(a, HIL_FRAMING_V2, a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
+        return;
+    }
+    handle_frame2(a, enc, n);
+}
+
+/** Framing v2: which unit begins with bytes[0] (and bytes[1] if n > 1, else the byte kept in
+ *  agent->line)? Sets agent->unit, or leaves it at UNIT_START when one more byte is needed. */
+static void classify_unit(hil_agent_t *a, const uint8_t *bytes, size_t n)
+{
+    if (a->line_len == 1u) { /* an '@' kept from the previous call */
+        a->unit = bytes[0] == (uint8_t)MARKER1 ? UNIT_LINE : UNIT_FRAME;
+    } else if (bytes[0] != (uint8_t)MARKER0) {
+        a->unit = UNIT_FRAME;
+    } else if (n >= 2u) {
+        a->unit = bytes[1] == (uint8_t)MARKER1 ? UNIT_LINE : UNIT_FRAME;
+    } else {
+        a->line[0] = (char)bytes[0];
+        a->line_len = 1u;
+    }
+}
+
+/** See hil_agent.h. Units over the limit (HIL_AGENT_LINE_MAX for lines) are discarded up to
+ *  their terminator. A unit that lies whole in `bytes` is handled where it is; the start of a
+ *  unit split across calls is kept in agent->line (at most sizeof agent->line bytes). */
 void hil_agent_feed(hil_agent_t *agent, const uint8_t *bytes, size_t n)
 {
     hil_agent_t *a = agent;
     while (n > 0u) {
-        const uint8_t *nl = (const uint8_t *)memchr(bytes, '\n', n);
-        const size_t seg = nl != NULL ? (size_t)(nl - bytes) : n; /* characters before it */
-        const size_t room = sizeof a->line - a->line_len;
+        const uint8_t *end;
+        size_t seg, room;
+        uint8_t term;
+        if (a->framing != HIL_FRAMING_V2) {
+            a->unit = UNIT_LINE;
+        } else if (a->unit == UNIT_START) {
+            if (a->line_len == 0u && bytes[0] == 0u) { /* an empty unit: a lone delimiter */
+                bytes++;
+                n--;
+                continue;
+            }
+            classify_unit(a, bytes, n);
+            if (a->unit == UNIT_START) return; /* the '@' is kept; the next byte decides */
+        }
+        term = a->unit == UNIT_LINE ? (uint8_t)'\n' : 0u;
+        end = (const uint8_t *)memchr(bytes, term, n);
+        seg = end != NULL ? (size_t)(end - bytes) : n; /* bytes before the terminator */
+        room = sizeof a->line - a->line_len;
         if (a->discarding) {
-            if (nl == NULL) return; /* all of it belongs to the overlong line */
+            if (end == NULL) return; /* all of it belongs to the overlong unit */
             a->discarding = 0;
             a->stats.rx_lines++;
             a->line_len = 0;
         } else if (seg > room) {
-            /* the line outgrows the buffer at character room + 1: keep the start (for the
-             * marker test), refuse it, drop the rest up to its newline */
+            /* the unit outgrows the buffer at byte room + 1: keep the start (for the marker
+             * test), refuse it, drop the rest up to its terminator */
             memcpy(a->line + a->line_len, bytes, room);
             a->line_len = sizeof a->line;
             a->discarding = 1;
-            line_too_long(a, a->line);
+            if (a->unit == UNIT_LINE) {
+                line_too_long(a, a->line);
+            } else {
+                a->stats.too_long++;
+                send_nak(a, HIL_FRAMING_V2, a->expected, a->last_tx, a->expected, HIL_NAK_TOO_LONG);
+            }
             bytes += room;
             n -= room;
             continue;
-        } else if (nl == NULL) {
-            memcpy(a->line + a->line_len, bytes, seg); /* the start of a line */
+        } else if (end == NULL) {
+            memcpy(a->line + a->line_len, bytes, seg); /* the start of a unit */
             a->line_len += seg;
             return;
         } else if (a->line_len == 0u) {
-            line_done(a, (const char *)bytes, seg); /* a whole line: no copy */
+            if (a->unit == UNIT_LINE) {
+                line_done(a, (const char *)bytes, seg); /* a whole unit: no copy */
+            } else {
+                frame_done(a, bytes, seg);
+            }
         } else {
             memcpy(a->line + a->line_len, bytes, seg);
-            line_done(a, a->line, a->line_len + seg);
+            if (a->unit == UNIT_LINE) {
+                line_done(a, a->line, a->line_len + seg);
+            } else {
+                frame_done(a, (const uint8_t *)a->line, a->line_len + seg);
+            }
             a->line_len = 0;
         }
+        a->unit = UNIT_START;
         bytes += seg + 1u;
         n -= seg + 1u;
     }
+}
+
+/** Sink of the v2 writer for the device's own messages. */
+static void port_bytes(const uint8_t *bytes, size_t n)
+{
+    hil_port_write(bytes, n);
+}
+
+/** Send a device-initiated message (LOG, FAULT) in framing v2: a 256-byte stack buffer. */
+static void send_own_v2(uint8_t type, const uint8_t *payload, size_t n)
+{
+    uint8_t buf[256];
+    hil_v2_writer_t w;
+    hil_v2_begin(&w, buf, sizeof buf, port_bytes, type, 0u, 0u);
+    hil_v2_bytes(&w, payload, n);
+    (void)hil_v2_end(&w);
 }
 
 /** See hil_agent.h. */
@@ -1215,6 +1358,11 @@ void hil_agent_log(const char *text)
     char buf[64];
     size_t n = 0;
     if (text == NULL) text = "";
+    if (s_framing == HIL_FRAMING_V2) { /* a LOG frame: the text as it is, at most 1024 bytes */
+        while (text[n] != '\0' && n < 1024u) n++;
+        send_own_v2(HIL_MSG_LOG, (const uint8_t *)text, n);
+        return;
+    }
     /* a log line must never look like a protocol line, nor span lines */
     if (text[0] == MARKER0 && text[1] == MARKER1) buf[n++] = ' ';
     for (; *text != '\0'; text++) {
@@ -1240,6 +1388,10 @@ void hil_agent_fault(const char *kv)
     size_t n = 0;
     if (kv == NULL) kv = "";
     while (kv[n] != '\0' && n < HIL_PAYLOAD_HARD_LIMIT) n++;
+    if (s_framing == HIL_FRAMING_V2) {
+        send_own_v2(HIL_MSG_FAULT, (const uint8_t *)kv, n);
+        return;
+    }
     o.buf = chunk;
     o.cap = sizeof chunk;
     o.n = 0;

@@ -43,6 +43,7 @@ enum {
     HIL_MSG_PROFILE = 0x07, HIL_MSG_TAP = 0x08,
     HIL_MSG_INFO = 0x81, HIL_MSG_OK = 0x82, HIL_MSG_PARAM = 0x83, HIL_MSG_RESULT = 0x85,
     HIL_MSG_STATS_REPLY = 0x86, HIL_MSG_TAP_DATA = 0x88, HIL_MSG_BOOT = 0xC0, HIL_MSG_FAULT = 0xC1,
+    HIL_MSG_LOG = 0xC2,
     HIL_MSG_NAK = 0xE0, HIL_MSG_ERROR = 0xE1
 };
 
@@ -117,5 +118,27 @@ size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out
  *  Returns 0 on success, HIL_NAK_CRC if the line is corrupt (bad base64, size or CRC),
  *  HIL_NAK_BAD_LENGTH if the payload exceeds cap, HIL_NAK_BAD_VERSION for another version. */
 int hil_frame_decode(const char *line, size_t n, hil_header_t *h, uint8_t *payload, size_t cap);
+
+/* ---- Framing v2 (PROTOCOL.md 8): binary frames, COBS-stuffed, ended by 0x00 ---------------- */
+
+#define HIL_FRAMING_V1 1u
+#define HIL_FRAMING_V2 2u
+/** The transmission tag an audio frame never carries (so no v2 frame starts with "@:"). */
+#define HIL_V2_SKIPPED_TX 0x3Au
+/** Largest COBS encoding of n bytes (the 0x00 delimiter not included). */
+#define HIL_V2_COBS_MAX(n) ((n) + 1u + (n) / 254u)
+
+/** Encode one frame in framing v2 (COBS of header, payload and CRC-32, then the 0x00 delimiter)
+ *  into out[cap]: a 2-byte header (tx, seq low byte) for PROCESS and RESULT, 3 bytes (with the
+ *  type) for the others. h->tx is taken modulo 128, h->seq modulo 256. Returns the bytes written,
+ *  delimiter included, or 0 if they do not fit or h->len > 4096. */
+size_t hil_frame2_encode(const hil_header_t *h, const uint8_t *payload, uint8_t *out, size_t cap);
+
+/** Decode one framing v2 frame: its COBS bytes without the delimiter. An audio frame (2-byte
+ *  header) gets type `audio_type` (PROCESS on the device); the 16-bit seq is the one nearest
+ *  `seq_ref` with the received low byte. h->ver is HIL_FRAMING_V2. Returns 0, HIL_NAK_CRC if the
+ *  frame is corrupt (stuffing, size or CRC), or HIL_NAK_BAD_LENGTH if the payload exceeds cap. */
+int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
+                      hil_header_t *h, uint8_t *payload, size_t cap);
 
 #endif /* HIL_AGENT_H */

@@ -25,6 +25,39 @@
 #define HIL_AGENT_TAP_BYTES 2304u
 #endif
 
+/* Internal to the agent's two files (hil_agent.c, hil_frame2.c): the CRC-32 table and step. */
+extern const uint32_t hil_crc_table[256];
+/** One byte into a running (non-inverted) CRC register. */
+#define HIL_CRC_STEP(c, b) (hil_crc_table[((c) ^ (uint32_t)(b)) & 0xFFu] ^ ((c) >> 8))
+
+/** Framing v2 frame writer (hil_frame2.c): CRC-32 and COBS as the bytes come. With a sink, each
+ *  finished COBS block is handed to it at once, so `buf` needs only 256 bytes; without, `buf`
+ *  holds the whole frame (HIL_V2_COBS_MAX(3 + len + 4) + 1 bytes). */
+typedef struct {
+    uint8_t *buf;
+    size_t cap;
+    size_t w;        /**< bytes in buf */
+    size_t code_at;  /**< index of the open block's code byte */
+    uint8_t code;    /**< the open block's code so far (1 + its bytes) */
+    uint32_t crc;    /**< running (non-inverted) CRC register */
+    void (*sink)(const uint8_t *bytes, size_t n);
+} hil_v2_writer_t;
+
+/** Start a frame: header of `type` (2 bytes for PROCESS/RESULT, 3 for the others). */
+void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
+                  void (*sink)(const uint8_t *bytes, size_t n), uint8_t type, uint16_t seq,
+                  uint16_t tx);
+/** Append payload bytes. */
+void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n);
+/** Append the CRC and the delimiter; returns the bytes left in buf (all of them without a sink,
+ *  0 with one: the sink got everything). */
+size_t hil_v2_end(hil_v2_writer_t *w);
+
+/** Largest framing v2 unit the agent receives (PROTOCOL.md 8): the COBS bytes of a 3-byte header,
+ *  the largest payload and the CRC. */
+#define HIL_AGENT_V2_UNIT_MAX \
+    (HIL_V2_COBS_MAX(3u + HIL_AGENT_MAX_PAYLOAD + HIL_CRC_SIZE))
+
 /** Device line limit (PROTOCOL.md 6): 2 + 4*ceil((12 + max_payload)/3), newline excluded. */
 #define HIL_AGENT_LINE_MAX \
     (2u + 4u * ((HIL_HEADER_SIZE + HIL_AGENT_MAX_PAYLOAD + HIL_CRC_SIZE + 2u) / 3u))
@@ -76,6 +109,8 @@ struct hil_agent {
     uint16_t expected;      /**< next sequence number to execute */
     uint16_t last_tx;       /**< tx of the last well-formed request */
     uint8_t discarding;     /**< an overlong line is being dropped up to its newline */
+    uint8_t framing;        /**< HIL_FRAMING_V1 or _V2 (PROTOCOL.md 8): what it receives and sends */
+    uint8_t unit;           /**< framing v2: the unit being received (UNIT_* in hil_agent.c) */
     size_t line_len;
     unsigned hist_next;     /**< ring index of the next slot to (over)write */
     char line[HIL_AGENT_LINE_MAX + 1u]; /**< +1: a '\r' before the newline */

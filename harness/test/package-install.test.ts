@@ -113,7 +113,7 @@ describe('hil as an installed package, in a project of its own (issue 16)', func
     const app = path.join(root, 'app');
     const init = await runCli(['init', '--dir', 'app'], {}, { cwd: root, bin });
     expect(init.code, init.stderr).to.equal(0);
-    expect(init.stdout).to.include('created 14 files');
+    expect(init.stdout).to.include('created 15 files');
     const config = JSON.parse(readFileSync(path.join(app, 'hil.config.json'), 'utf8')) as { $schema: string };
     expect(existsSync(path.resolve(app, config.$schema)), `$schema ${config.$schema}`).to.equal(true);
     const make = spawnSync('make', ['-C', 'firmware'], { cwd: app, encoding: 'utf8' });

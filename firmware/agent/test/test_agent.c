@@ -31,6 +31,10 @@ static hil_model_status_t counting_process(void *state, const int16_t *in, int16
 
 static hil_agent_t agent;
 static uint64_t state[8];
+/** Sequence reference for decoding v2 responses (their seq travels as its low byte). */
+static uint16_t v2_ref;
+/** The agent's output is in framing v2 (a delimiter was seen, no v1 line since). */
+static int take_v2;
 
 static void fresh_agent(void)
 {
@@ -41,6 +45,7 @@ static void fresh_agent(void)
     fake_port_now = 0;
     fake_port_step = 0;
     fake_port_clear();
+    take_v2 = 0;
     if (hil_agent_init(&agent, &test_model, state, sizeof state) != 0) {
         printf("FAIL: hil_agent_init\n");
         exit(1);
@@ -80,31 +85,51 @@ typedef struct {
 
 static msg_t msgs[64];
 
-/** Split the captured output into messages (frames and log lines) and clear it. */
+
+/** Split the captured output into messages (frames and log lines) and clear it. Framing v1
+ *  output is lines; a 0x00 at the start of a unit means framing v2 from there on (PROTOCOL.md
+ *  8.2): units up to the next 0x00, except a unit starting with "@:", a v1 line, after which the
+ *  agent speaks v1 again unless a delimiter follows. */
 static size_t take(void)
 {
-    size_t count = 0, start = 0, i;
-    for (i = 0; i < fake_port_out_len && count < 64u; i++) {
-        if (fake_port_out[i] != '\n') continue;
-        {
-            const char *line = (const char *)fake_port_out + start;
-            size_t n = i - start;
-            msg_t *m = &msgs[count++];
-            memset(&m->h, 0, sizeof m->h);
-            if (n >= 2u && line[0] == '@' && line[1] == ':') {
-                int r = hil_frame_decode(line, n, &m->h, m->payload, sizeof m->payload);
-                CHECKM(r == 0, "agent output decodes");
-                m->is_frame = 1;
-            } else {
-                size_t k = n < sizeof m->text - 1u ? n : sizeof m->text - 1u;
-                memcpy(m->text, line, k);
-                m->text[k] = '\0';
-                m->is_frame = 0;
-            }
+    size_t count = 0, at = 0;
+    int v2 = take_v2;
+    while (at < fake_port_out_len && count < 64u) {
+        const uint8_t *u = fake_port_out + at;
+        const size_t left = fake_port_out_len - at;
+        const int is_line = !v2 || (left >= 2u && u[0] == '@' && u[1] == ':');
+        const uint8_t *end;
+        size_t n;
+        msg_t *m;
+        if (u[0] == 0u) { /* a delimiter where a unit would start: v2 from here on */
+            v2 = 1;
+            at++;
+            continue;
         }
-        start = i + 1u;
+        end = (const uint8_t *)memchr(u, is_line ? '\n' : 0, left);
+        if (!CHECKM(end != NULL, "output ends with a newline or a delimiter")) break;
+        n = (size_t)(end - u);
+        m = &msgs[count++];
+        memset(&m->h, 0, sizeof m->h);
+        if (!is_line) {
+            CHECKM(hil_frame2_decode(u, n, v2_ref, HIL_MSG_RESULT, &m->h, m->payload,
+                                     sizeof m->payload) == 0,
+                   "agent v2 output decodes");
+            m->is_frame = 1;
+        } else if (n >= 2u && u[0] == '@' && u[1] == ':') {
+            CHECKM(hil_frame_decode((const char *)u, n, &m->h, m->payload, sizeof m->payload) == 0,
+                   "agent output decodes");
+            m->is_frame = 1;
+            v2 = 0;
+        } else {
+            size_t k = n < sizeof m->text - 1u ? n : sizeof m->text - 1u;
+            memcpy(m->text, u, k);
+            m->text[k] = '\0';
+            m->is_frame = 0;
+        }
+        at += n + 1u;
     }
-    CHECKM(start == fake_port_out_len, "output ends with a newline");
+    take_v2 = v2;
     fake_port_clear();
     return count;
 }
@@ -117,6 +142,32 @@ static uint16_t rd16(const uint8_t *p)
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/** Encode a request in framing v2 and feed it to the agent. */
+static void send_req2(uint8_t type, uint16_t seq, uint16_t tx, const uint8_t *payload, size_t len)
+{
+    static uint8_t wire[HIL_PAYLOAD_HARD_LIMIT + 64u];
+    hil_header_t h;
+    size_t n;
+    h.ver = 2u;
+    h.type = type;
+    h.seq = seq;
+    h.tx = tx;
+    h.len = (uint16_t)len;
+    n = hil_frame2_encode(&h, payload, wire, sizeof wire);
+    if (!CHECKM(n > 0u, "encode v2 request")) return;
+    hil_agent_feed(&agent, wire, n);
+}
+
+/** A fresh agent switched to framing v2 by HELLO 2 (seq 0), its INFO taken. */
+static void fresh_agent_v2(void)
+{
+    static const uint8_t two = 2u;
+    fresh_agent();
+    send_req(HIL_MSG_HELLO, 0, 0, &two, 1u);
+    (void)take();
+    v2_ref = 1u;
 }
 
 /** The single response expected: check its type, seq and tx. */
@@ -229,13 +280,23 @@ static size_t split(char *s, char **f, size_t max)
     return n;
 }
 
+/** Hex text into bytes; returns the byte count. */
+static size_t unhex(const char *hex, uint8_t *out)
+{
+    size_t i, n = strlen(hex) / 2u;
+    for (i = 0; i < n; i++) out[i] = (uint8_t)(hexval(hex[2u * i]) * 16 + hexval(hex[2u * i + 1u]));
+    return n;
+}
+
+static void fresh_agent_v2(void);
+
 static void test_canonical(const char *path)
 {
     static char rec[16384];
     static uint8_t want[HIL_PAYLOAD_HARD_LIMIT], got[HIL_PAYLOAD_HARD_LIMIT];
     static char enc[8300];
     FILE *fp = fopen(path, "r");
-    unsigned nframe = 0, ncorrupt = 0, nlog = 0;
+    unsigned nframe = 0, ncorrupt = 0, nlog = 0, nframe2 = 0, ncorrupt2 = 0;
     if (!CHECKM(fp != NULL, path)) return;
     while (fgets(rec, sizeof rec, fp) != NULL) {
         char *f[8];
@@ -301,13 +362,55 @@ static void test_canonical(const char *path)
             feed_str("\n");
             CHECKM(fake_port_out_len == 0u, f[1]);
             CHECKM(hil_agent_stats(&agent)->rx_log_lines == 1u, f[1]);
+        } else if (strcmp(f[0], "frame2") == 0 && CHECKM(nf == 7u, "frame2 has 7 fields")) {
+            hil_header_t h;
+            static uint8_t wire[HIL_PAYLOAD_HARD_LIMIT + 64u], mine[HIL_PAYLOAD_HARD_LIMIT + 64u];
+            size_t plen = unhex(f[5], want), wlen = unhex(f[6], wire), n;
+            const uint16_t seq = (uint16_t)strtoul(f[3], NULL, 10);
+            const uint8_t type = (uint8_t)strtoul(f[2], NULL, 16);
+            int r;
+            nframe2++;
+            CHECKM(wlen > 0u && wire[wlen - 1u] == 0u && memchr(wire, 0, wlen - 1u) == NULL, f[1]);
+            /* a device decodes audio frames as PROCESS, a host as RESULT */
+            r = hil_frame2_decode(wire, wlen - 1u, (uint16_t)(seq + 100u),
+                                  type == HIL_MSG_RESULT ? HIL_MSG_RESULT : HIL_MSG_PROCESS, &h, got,
+                                  sizeof got);
+            CHECKM(r == 0 && h.ver == 2u && h.type == type && h.seq == seq, f[1]);
+            CHECKM(h.tx == (uint16_t)strtoul(f[4], NULL, 10), f[1]);
+            CHECKM(h.len == plen && memcmp(got, want, plen) == 0, f[1]);
+            n = hil_frame2_encode(&h, want, mine, sizeof mine);
+            CHECKM(n == wlen && memcmp(mine, wire, n) == 0, f[1]);
+            CHECKM(hil_frame2_encode(&h, want, mine, n - 1u) == 0u, f[1]);
+            if (plen > 0u) {
+                CHECKM(hil_frame2_decode(wire, wlen - 1u, seq, HIL_MSG_PROCESS, &h, got, plen - 1u) ==
+                           HIL_NAK_BAD_LENGTH, f[1]);
+            }
+        } else if (strcmp(f[0], "corrupt2") == 0 && CHECKM(nf == 4u, "corrupt2 has 4 fields")) {
+            hil_header_t h;
+            static uint8_t wire[HIL_PAYLOAD_HARD_LIMIT + 64u];
+            const size_t wlen = unhex(f[3], wire);
+            const int cls = strcmp(f[2], "length") == 0 ? HIL_NAK_BAD_LENGTH : HIL_NAK_CRC;
+            ncorrupt2++;
+            CHECKM(hil_frame2_decode(wire, wlen - 1u, 4u, HIL_MSG_PROCESS, &h, got,
+                                     HIL_AGENT_MAX_PAYLOAD) == cls, f[1]);
+            /* an agent in framing v2 refuses it with a NAK and runs nothing */
+            fresh_agent_v2();
+            hil_agent_feed(&agent, wire, wlen);
+            {
+                size_t k = take();
+                CHECKM(k == 1u && msgs[0].h.type == HIL_MSG_NAK && msgs[0].h.ver == 2u, f[1]);
+                if (k == 1u) CHECKM(msgs[0].payload[2] == (uint8_t)cls || (cls == HIL_NAK_BAD_LENGTH && msgs[0].payload[2] == HIL_NAK_TOO_LONG), f[1]);
+            }
+            CHECKM(model_calls == 0u, f[1]);
         } else {
             CHECKM(0, "unknown record");
         }
     }
     fclose(fp);
+    CHECKM(nframe2 >= 10u && ncorrupt2 >= 4u, "canonical file has v2 records");
     CHECKM(nframe >= 10u && ncorrupt >= 5u && nlog >= 1u, "canonical file has records");
-    printf("canonical: %u frames, %u corrupt, %u log records\n", nframe, ncorrupt, nlog);
+    printf("canonical: %u frames, %u corrupt, %u log records; v2: %u frames, %u corrupt\n", nframe,
+           ncorrupt, nlog, nframe2, ncorrupt2);
 }
 
 /* ---- behaviour ---------------------------------------------------------------------------- */
@@ -317,11 +420,13 @@ static void test_hello_info(void)
     static const char *keys[] = {"proto",   "fw",         "fw_version",   "build",   "board",
                                  "model",   "model_version", "model_desc", "weights", "rate",
                                  "hop",     "format",     "channels",     "latency", "clock",
-                                 "counter", "window",     "history",      "max_payload", "param"};
+                                 "counter", "window",     "history",      "max_payload", "framings",
+                                 "framing", "param"};
     static const char *vals[] = {"1",      "hil-test", "0.1.0", "feedc0ffee12", "test-board",
                                  "gain",   "1",        "int16 gain", "00000000", "16000",
                                  "160",    "s16le",    "1",     "0",            "0",
-                                 "none",   "8",        "8",     "1024",         "0,gain_db,dB,8,-15360,6144,0"};
+                                 "none",   "8",        "8",     "1024",         "1,2",
+                                 "1",      "0,gain_db,dB,8,-15360,6144,0"};
     const msg_t *m;
     char text[1100];
     char *line, *nl;
@@ -338,13 +443,13 @@ static void test_hello_info(void)
         char *eq;
         *nl = '\0';
         eq = strchr(line, '=');
-        if (!CHECKM(eq != NULL && k < 20u, line)) break;
+        if (!CHECKM(eq != NULL && k < 22u, line)) break;
         *eq = '\0';
         CHECKM(strcmp(line, keys[k]) == 0, keys[k]);
         CHECKM(strcmp(eq + 1, vals[k]) == 0, keys[k]);
         k++;
     }
-    CHECKM(k == 20u, "INFO has every key");
+    CHECKM(k == 22u, "INFO has every key");
 }
 
 static void test_boot_log_fault(void)
@@ -998,6 +1103,109 @@ static void test_taps(void)
     if (m != NULL) CHECK(m->h.len == 328u && rd32(m->payload + 4) == 0u);
 }
 
+/* ---- framing v2 (PROTOCOL.md 8) -------------------------------------------------------------- */
+
+static void test_framing_v2(void)
+{
+    static const uint8_t two = 2u;
+    const msg_t *m;
+    size_t k, i;
+    unsigned salt;
+    static uint8_t wire[8][HIL_PAYLOAD_HARD_LIMIT + 64u];
+    size_t wlen[8];
+
+    /* HELLO 2 as a v1 line: INFO as a v1 line saying framing=2, then the delimiter */
+    fresh_agent();
+    send_req(HIL_MSG_HELLO, 40, 3, &two, 1u);
+    CHECK(fake_port_out_len > 1u && fake_port_out[fake_port_out_len - 1u] == 0u);
+    CHECK(fake_port_out[fake_port_out_len - 2u] == '\n');
+    m = one(HIL_MSG_INFO, 40, 3);
+    if (m != NULL) CHECK(strstr((const char *)m->payload, "framings=1,2\nframing=2\n") != NULL);
+
+    /* PROCESS as v2 frames, answered in v2; the seq travels as its low byte */
+    v2_ref = 41u;
+    send_process(41, 4, 1); /* a v1 PROCESS line is still understood, and answered in v1 */
+    check_result(one(HIL_MSG_RESULT, 41, 4), 1, 0);
+    make_frame(2);
+    send_req2(HIL_MSG_PROCESS, 42, 5, frame_bytes, sizeof frame_bytes);
+    m = one(HIL_MSG_RESULT, 42, 5);
+    if (m != NULL) CHECK(m->h.ver == 2u);
+    check_result(m, 2, 0);
+
+    /* a window of 8 in one feed, and the same split byte by byte: the same answers */
+    for (i = 0; i < 8u; i++) {
+        hil_header_t h = {2u, HIL_MSG_PROCESS, (uint16_t)(43u + i), (uint16_t)(6u + i), 320u};
+        make_frame((unsigned)(10u + i));
+        wlen[i] = hil_frame2_encode(&h, frame_bytes, wire[i], sizeof wire[i]);
+    }
+    for (i = 0; i < 4u; i++) hil_agent_feed(&agent, wire[i], wlen[i]);
+    for (i = 4u; i < 8u; i++) {
+        size_t b;
+        for (b = 0; b < wlen[i]; b++) hil_agent_feed(&agent, wire[i] + b, 1u);
+    }
+    k = take();
+    CHECKM(k == 8u, "eight RESULTs");
+    for (i = 0; i < k && i < 8u; i++) {
+        CHECK(msgs[i].h.type == HIL_MSG_RESULT && msgs[i].h.seq == 43u + i && msgs[i].h.tx == 6u + i);
+        check_result(&msgs[i], (unsigned)(10u + i), 0);
+    }
+
+    /* a frame seen again is answered from the history; a gap is NAKed in v2 */
+    salt = model_calls;
+    hil_agent_feed(&agent, wire[2], wlen[2]);
+    m = one(HIL_MSG_RESULT, 45, 8);
+    check_result(m, 12, 0);
+    CHECKM(model_calls == salt, "resent from the history, not recomputed");
+    make_frame(20);
+    send_req2(HIL_MSG_PROCESS, 60, 9, frame_bytes, sizeof frame_bytes);
+    expect_nak(60, 9, 51, HIL_NAK_GAP);
+
+    /* a corrupt frame: NAK CRC with expected and the last good tag; nothing run */
+    wire[0][10] ^= 0x01u;
+    if (wire[0][10] == 0u) wire[0][10] = 0x02u;
+    hil_agent_feed(&agent, wire[0], wlen[0]);
+    expect_nak(51, 9, 51, HIL_NAK_CRC);
+    CHECKM(model_calls == salt, "a corrupt frame runs nothing");
+
+    /* an overlong unit: NAK TOO_LONG, then the next frame is understood */
+    memset(wire[1], 0x11, 1500u);
+    hil_agent_feed(&agent, wire[1], 1500u);
+    hil_agent_feed(&agent, &two, 0u);
+    {
+        static const uint8_t delim = 0u;
+        hil_agent_feed(&agent, &delim, 1u);
+    }
+    expect_nak(51, 9, 51, HIL_NAK_TOO_LONG);
+    make_frame(21);
+    send_req2(HIL_MSG_PROCESS, 51, 10, frame_bytes, sizeof frame_bytes);
+    check_result(one(HIL_MSG_RESULT, 51, 10), 21, 0);
+
+    /* the device's own messages in v2: LOG and FAULT frames */
+    hil_agent_log("hello from v2");
+    m = one(HIL_MSG_LOG, 0, 0);
+    if (m != NULL) CHECK(m->h.len == 13u && memcmp(m->payload, "hello from v2", 13u) == 0);
+    hil_agent_fault("kind=test");
+    m = one(HIL_MSG_FAULT, 0, 0);
+    if (m != NULL) CHECK(m->h.len == 9u && memcmp(m->payload, "kind=test", 9u) == 0);
+
+    /* a plain HELLO (a v1 line) goes back to framing v1 */
+    send_req(HIL_MSG_HELLO, 70, 11, NULL, 0);
+    m = one(HIL_MSG_INFO, 70, 11);
+    if (m != NULL) CHECK(m->h.ver == 1u && strstr((const char *)m->payload, "framing=1\n") != NULL);
+    hil_agent_log("v1 again");
+    k = take();
+    CHECK(k == 1u && !msgs[0].is_frame && strcmp(msgs[0].text, "v1 again") == 0);
+
+    /* a reset (BOOT) is always v1 */
+    fresh_agent_v2();
+    hil_agent_boot(&agent, "power-on");
+    m = one(HIL_MSG_BOOT, 0, 0);
+    if (m != NULL) CHECK(m->h.ver == 1u);
+    hil_agent_log("after boot");
+    k = take();
+    CHECK(k == 1u && !msgs[0].is_frame);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1020,5 +1228,6 @@ int main(int argc, char **argv)
     test_bytewise();
     test_profile();
     test_taps();
+    test_framing_v2();
     return hil_check_summary();
 }

@@ -14,7 +14,7 @@ import { planScaffold, type ScaffoldFile } from './scaffold-plan.ts';
 
 const TEMPLATES = path.join(PACKAGE_ROOT, 'harness', 'templates', 'init');
 const AGENT = path.join(PACKAGE_ROOT, 'firmware', 'agent');
-const AGENT_FILES = ['hil_agent.c', 'hil_agent.h', 'hil_agent_private.h', 'hil_model.h', 'hil_port.h'];
+const AGENT_FILES = ['hil_agent.c', 'hil_frame2.c', 'hil_agent.h', 'hil_agent_private.h', 'hil_model.h', 'hil_port.h'];
 /** The config schema beside the config code, in the sources (a checkout) or in dist/ (the package). */
 const CONFIG_SCHEMA = fileURLToPath(new URL('../config/hil-config.schema.json', import.meta.url));
 const MANIFEST_SCHEMA = path.join(PACKAGE_ROOT, 'vectors', 'manifest.schema.json');

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { CANONICAL_FILE, CANONICAL_FRAMES, renderCanonicalFile } from './canonical-frames.ts';
 import { decodeLine, encodeFrame } from './frame-codec.ts';
-import { PROTO_VERSION } from './messages.ts';
+import { decodeFrameV2, encodeFrameV2 } from './frame-codec-v2.ts';
+import { MsgType, PROTO_VERSION } from './messages.ts';
 
 const text = readFileSync(CANONICAL_FILE, 'utf8');
 const records = text
@@ -26,7 +27,8 @@ describe('canonical frames file', () => {
 
   it('has frame, corrupt and log records of every kind', () => {
     const kinds = new Set(records.map((r) => r[0]));
-    expect([...kinds].sort()).to.deep.equal(['corrupt', 'frame', 'log']);
+    expect([...kinds].sort()).to.deep.equal(['corrupt', 'corrupt2', 'frame', 'frame2', 'log']);
+    expect(records.filter((r) => r[0] === 'frame2')).to.have.length(CANONICAL_FRAMES.length);
     expect(records.filter((r) => r[0] === 'frame')).to.have.length(CANONICAL_FRAMES.length);
   });
 
@@ -67,6 +69,36 @@ describe('canonical frames file', () => {
     const line = rest.join('|');
     it(`log ${name}: is a log line with its text verbatim`, () => {
       expect(decodeLine(line)).to.deep.equal({ kind: 'log', text: line });
+    });
+  }
+});
+
+describe('canonical frames file, framing v2 (PROTOCOL.md 8)', () => {
+  for (const r of records.filter((x) => x[0] === 'frame2')) {
+    const [, name, typeHex, seq, tx, payloadHex, wireHex] = r as [string, string, string, string, string, string, string];
+    it(`frame2 ${name}: decodes to its fields and re-encodes to the same bytes`, () => {
+      const type = parseInt(typeHex, 16);
+      const wire = Buffer.from(wireHex, 'hex');
+      expect(wire[wire.length - 1]).to.equal(0);
+      const d = decodeFrameV2(wire.subarray(0, -1), type === MsgType.RESULT ? MsgType.RESULT : MsgType.PROCESS, (Number(seq) + 100) & 0xffff);
+      expect(d.kind).to.equal('frame');
+      if (d.kind !== 'frame') return;
+      expect({ ver: d.frame.ver, type: d.frame.type, seq: d.frame.seq, tx: d.frame.tx }).to.deep.equal({ ver: 2, type, seq: Number(seq), tx: Number(tx) });
+      expect(hex(d.frame.payload)).to.equal(payloadHex);
+      expect(hex(encodeFrameV2({ type, seq: Number(seq), tx: Number(tx) }, Buffer.from(payloadHex, 'hex')))).to.equal(wireHex);
+    });
+  }
+  for (const r of records.filter((x) => x[0] === 'corrupt2')) {
+    const [, name, klass, wireHex] = r as [string, string, string, string];
+    it(`corrupt2 ${name}: refused (${klass})`, () => {
+      const wire = Buffer.from(wireHex, 'hex');
+      const d = decodeFrameV2(wire.subarray(0, -1), MsgType.PROCESS, 4);
+      if (klass === 'length') {
+        // the host takes any length up to 4096; the agent's limit (1024) refuses it
+        expect(d.kind === 'frame' && d.frame.payload.length > 1024).to.equal(true);
+      } else {
+        expect(d.kind).to.equal('corrupt');
+      }
     });
   }
 });
