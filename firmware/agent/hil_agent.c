@@ -1216,6 +1216,11 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason)
     s_framing = HIL_FRAMING_V1; /* after a reset the host speaks v1 until it asks for v2 */
     agent->framing = HIL_FRAMING_V1;
     agent->unit = 0u;
+    /* "\n" then 0x00 end whatever a reset cut in half, in both framings: a v1 host skips the
+     * empty line and the NUL before the marker, a v2 host ends the unit at the 0x00 and takes the
+     * BOOT line that follows as v1 (PROTOCOL.md 8.1) */
+    static const uint8_t resync[2] = {(uint8_t)'\n', 0u};
+    hil_port_write(resync, sizeof resync);
     send_frame(agent, HIL_FRAMING_V1, HIL_MSG_BOOT, 0, 0, buf, (uint16_t)t.len);
 }
 
@@ -1388,10 +1393,14 @@ void hil_agent_fault(const char *kv)
     size_t n = 0;
     if (kv == NULL) kv = "";
     while (kv[n] != '\0' && n < HIL_PAYLOAD_HARD_LIMIT) n++;
+    /* a fault may have cut a line or frame in half: end it first (PROTOCOL.md 8.2) */
     if (s_framing == HIL_FRAMING_V2) {
+        static const uint8_t delimiter = 0u;
+        hil_port_write(&delimiter, 1u);
         send_own_v2(HIL_MSG_FAULT, (const uint8_t *)kv, n);
         return;
     }
+    hil_port_write((const uint8_t *)"\n", 1u);
     o.buf = chunk;
     o.cap = sizeof chunk;
     o.n = 0;

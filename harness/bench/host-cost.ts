@@ -138,6 +138,7 @@ export async function runHostCost(argv: readonly string[] = [], machine?: Machin
         params: {},
         baseline: null,
         command: ['bench', 'host-cost', `--baud=${baud}`, `--link=${link}`],
+        quality: false, // the streaming cost: the quality figures are measured after each case, off the link (hil run --no-quality)
       });
       const { report } = await run.catch(async (e: unknown) => {
         await pty?.stop();

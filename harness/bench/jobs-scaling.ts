@@ -98,6 +98,7 @@ export async function runJobsScaling(argv: readonly string[] = [], machine?: Mac
         params: { ...cfg.profile.params },
         baseline: null,
         command: ['bench', 'jobs-scaling', `--target=${targetName}`, `--jobs=${jobs}`],
+        quality: false, // the streaming cost: the quality figures are measured after each case, off the link (hil run --no-quality)
       });
       const wallSeconds = (performance.now() - t0) / 1000;
       const hostCpuSeconds = cpuSecondsSince(cpu0);

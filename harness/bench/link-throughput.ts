@@ -24,17 +24,19 @@ import path from 'node:path';
 
 import { FIRMWARE_BUILD, VECTORS_DIR } from '../src/core/paths.ts';
 import { readWav, requireMono16 } from '../src/dsp/wav.ts';
-import { hilFraming, payloadCapacity } from '../src/perf/link-efficiency.ts';
+import { hilFramingOf, payloadCapacity } from '../src/perf/link-efficiency.ts';
 import { realtimeFeasibility } from '../src/perf/realtime-feasibility.ts';
 import { loadSuites } from '../src/runner/suites.ts';
 import { Session } from '../src/session/session.ts';
-import { SESSION_DEFAULTS } from '../src/session/session-options.ts';
+import { SESSION_DEFAULTS, type FramingChoice } from '../src/session/session-options.ts';
 import { SimTarget } from '../src/targets/sim-target.ts';
 import type { ByteLink } from '../src/transport/byte-link.ts';
 import { pacedLink } from '../src/transport/pacing-link.ts';
 import { benchEnvironment, cpuSecondsSince, finish, fixed, flagList, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
 
 export const GOAL_FRACTION = 0.9;
+/** Framing v2's goal (issue 17): with window >= 4, with and without added latency. */
+export const GOAL_FRACTION_V2 = 0.95;
 const RATE = 16000;
 const HOP = 160;
 
@@ -44,6 +46,8 @@ export interface Clip {
 }
 
 export interface ThroughputRow {
+  /** The session's framing (PROTOCOL.md 8). */
+  readonly framing: 1 | 2;
   readonly baud: number;
   /** Extra one-way latency, ms. */
   readonly latencyMs: number;
@@ -93,18 +97,18 @@ export function selectAudio(clips: readonly Clip[], samples: number): Clip[] {
   return out;
 }
 
-async function measure(firmware: string, baud: number, latencyMs: number, window: number, audio: readonly Clip[]): Promise<ThroughputRow> {
+async function measure(firmware: string, baud: number, latencyMs: number, window: number, audio: readonly Clip[], framing: FramingChoice): Promise<ThroughputRow> {
   const target = new SimTarget(firmware);
-  return measureOver({ link: await target.start(), stop: () => target.stop() }, baud, latencyMs, window, audio);
+  return measureOver({ link: await target.start(), stop: () => target.stop() }, baud, latencyMs, window, audio, framing);
 }
 
 /** Stream `audio` over `raw` paced to `baud` (and `latencyMs` one way); `stop` ends what carries it. */
-export async function measureOver(carrier: { link: ByteLink; stop: () => Promise<void> }, baud: number, latencyMs: number, window: number, audio: readonly Clip[]): Promise<ThroughputRow> {
+export async function measureOver(carrier: { link: ByteLink; stop: () => Promise<void> }, baud: number, latencyMs: number, window: number, audio: readonly Clip[], framing: FramingChoice = 'auto'): Promise<ThroughputRow> {
   const raw = carrier.link;
   const link = pacedLink(raw, { baud, latencyMs });
   let session: Session | undefined;
   try {
-    session = await Session.open(link, { target: link.description, window });
+    session = await Session.open(link, { target: link.description, window, framing });
     if (session.info.hop !== HOP || session.info.rate !== RATE) throw new Error(`the firmware streams ${session.info.rate} Hz x ${session.info.hop}, expected ${RATE} x ${HOP}`);
     const before = session.linkStats;
     const bytes0 = { toDevice: link.counts.toDevice, fromDevice: link.counts.fromDevice };
@@ -121,11 +125,11 @@ export async function measureOver(carrier: { link: ByteLink; stop: () => Promise
     const wallSeconds = (performance.now() - t0) / 1000;
     const hostCpuSeconds = cpuSecondsSince(cpu0);
     const after = session.linkStats;
-    const framing = hilFraming(HOP);
-    const cap = payloadCapacity(framing, baud).payloadBytesPerSecond;
+    const cap = payloadCapacity(hilFramingOf(session.framing, HOP), baud).payloadBytesPerSecond;
     const payload = (frames * HOP * 2) / wallSeconds; // padded last frames count: they crossed the link
     const audioSeconds = samples / RATE;
     return {
+      framing: session.framing,
       baud,
       latencyMs,
       window,
@@ -181,15 +185,22 @@ export async function runLinkThroughput(argv: readonly string[] = []): Promise<B
   const latencyBudget = flagNumber(f, 'latency-budget-s', 2);
   const series: Array<{ baud: number; latencyMs: number; budget: number }> = bauds.map((baud) => ({ baud, latencyMs: 0, budget }));
   if (latencyMs > 0) series.push({ baud: latencyBaud, latencyMs, budget: latencyBudget });
+  const framings = flagList(f, 'framing', [2, 1]).map((v) => (v === 2 ? 2 : 1) as 1 | 2);
   const rows: ThroughputRow[] = [];
-  for (const s of series) {
-    const cap = payloadCapacity(hilFraming(HOP), s.baud).payloadBytesPerSecond;
-    const samples = full ? suiteSamples : Math.min(suiteSamples, Math.round((s.budget * cap) / 2 / HOP) * HOP);
-    const audio = selectAudio(clips, samples);
-    for (const window of windows) rows.push(await measure(firmware, s.baud, s.latencyMs, window, audio));
+  for (const fr of framings) {
+    for (const s of series) {
+      const cap = payloadCapacity(hilFramingOf(fr, HOP), s.baud).payloadBytesPerSecond;
+      const samples = full ? suiteSamples : Math.min(suiteSamples, Math.round((s.budget * cap) / 2 / HOP) * HOP);
+      const audio = selectAudio(clips, samples);
+      for (const window of windows) {
+        const r = await measure(firmware, s.baud, s.latencyMs, window, audio, fr === 2 ? 'v2' : 'v1');
+        rows.push(r);
+      }
+    }
   }
-  const rec = recommendWindow(rows);
+  const rec = recommendWindow(rows.filter((r) => r.framing === framings[0]));
   const tableRows = rows.map((r) => [
+    `v${r.framing}`,
     r.baud,
     r.latencyMs,
     r.window,
@@ -203,7 +214,7 @@ export async function runLinkThroughput(argv: readonly string[] = []): Promise<B
     r.resentLines,
     fixed(r.hostCpuPercentOfRealTime, 2),
   ]);
-  const feas = bauds.map((b) => `- ${realtimeFeasibility({ baud: b, rate: RATE, hop: HOP }).message}`);
+  const feas = framings.flatMap((fr) => bauds.map((b) => `- v${fr}: ${realtimeFeasibility({ baud: b, rate: RATE, hop: HOP, framing: hilFramingOf(fr, HOP) }).message}`));
   const text = [
     `## Link throughput: speech suite through ${path.relative(process.cwd(), firmware)} over a paced link (8N1, full duplex)`,
     '',
@@ -213,7 +224,7 @@ export async function runLinkThroughput(argv: readonly string[] = []): Promise<B
         `(${latencyBudget} s in the latency series; the audio column says how much).`,
     '',
     table(
-      ['baud', 'latency ms', 'window', 'audio s', 'wall s', 'audio B/s', 'capacity B/s', 'achieved/capacity', 'x real time', 'wire B/frame down/up', 're-sent', 'harness CPU % of RT (incl. pacer)'],
+      ['framing', 'baud', 'latency ms', 'window', 'audio s', 'wall s', 'audio B/s', 'capacity B/s', 'achieved/capacity', 'x real time', 'wire B/frame down/up', 're-sent', 'harness CPU % of RT (incl. pacer)'],
       tableRows,
     ),
     '',
@@ -222,15 +233,19 @@ export async function runLinkThroughput(argv: readonly string[] = []): Promise<B
     '',
     `Smallest sufficient window: ${rec.window ?? 'n/a'} (${rec.reason}, latency series included); the session default is ${SESSION_DEFAULTS.window}.`,
   ].join('\n');
-  const goals: Goal[] = bauds.map((baud) => {
-    const big = rows.filter((r) => r.baud === baud && r.latencyMs === 0 && r.window >= 4);
+  const goalOf = (fr: 1 | 2, baud: number, latency: boolean): Goal | null => {
+    const want = fr === 2 ? GOAL_FRACTION_V2 : GOAL_FRACTION;
+    const big = rows.filter((r) => r.framing === fr && r.baud === baud && (r.latencyMs > 0) === latency && r.window >= 4);
+    if (latency && big.length === 0) return null;
     const worst = big.length ? Math.min(...big.map((r) => r.fraction)) : null;
     return {
-      goal: `>= ${GOAL_FRACTION} of capacity with window >= 4 at ${baud} baud`,
-      met: worst === null ? null : worst >= GOAL_FRACTION,
+      goal: `framing v${fr}: >= ${want} of capacity with window >= 4 at ${baud} baud${latency ? ` with ${latencyMs} ms added latency` : ''}`,
+      met: worst === null ? null : worst >= want,
       detail: worst === null ? 'no window >= 4 measured' : `worst ${worst.toFixed(3)}`,
     };
-  });
+  };
+  // v2's goal covers the latency series too; v1's never did (its window 4 falls short there)
+  const goals: Goal[] = framings.flatMap((fr) => [...bauds.map((b) => goalOf(fr, b, false)), fr === 2 ? goalOf(fr, latencyBaud, true) : null].filter((g): g is Goal => g !== null));
   return {
     name: 'link-throughput',
     json: { environment: benchEnvironment(), firmware, budgetSeconds: full ? null : budget, latencySeries: latencyMs > 0 ? { baud: latencyBaud, latencyMs, budgetSeconds: latencyBudget } : null, rows, recommendedWindow: rec, sessionDefaultWindow: SESSION_DEFAULTS.window },

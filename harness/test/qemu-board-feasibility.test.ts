@@ -72,9 +72,17 @@ describe('board link real-time feasibility (hil run on the virtual board)', func
     expect(warning, r.stderr).to.be.at.least(0);
     expect(warning).to.be.below(r.stderr.indexOf('PASS  smoke/impulse')); // said before the case finished streaming
     const f = r.report.target.linkFeasibility!;
-    expect(f).to.include({ baud: 115200, rate: 16000, hop: 160, level: 'infeasible', bottleneck: 'deviceToHost' });
-    expect(f.maxRealTimeFactor).to.be.closeTo(0.251, 0.001);
+    // the board speaks framing v2 (PROTOCOL.md 8): 337 wire bytes a RESULT
+    expect(f).to.include({ baud: 115200, rate: 16000, hop: 160, framing: 2, level: 'infeasible', bottleneck: 'deviceToHost' });
+    expect(f.maxRealTimeFactor).to.be.closeTo(11520 / 337 / 100, 0.001);
+    expect(r.report.device?.framing).to.equal(2);
     expect(readFileSync(path.join(r.dir, 'summary.md'), 'utf8')).to.match(/\| Link feasibility \| infeasible: link-bound/);
+    // framing v1 on the same link: 459 wire bytes a RESULT
+    const v1 = await runWithReport(['--config', tmp.config, '--target', 'board', '--baud', '115200', '--framing', 'v1', '--suite', 'smoke', '--grep', 'smoke/impulse']);
+    expect(v1.code, v1.stderr.slice(-2000)).to.equal(0);
+    expect(v1.report.target.linkFeasibility).to.include({ framing: 1, level: 'infeasible' });
+    expect(v1.report.target.linkFeasibility!.maxRealTimeFactor).to.be.closeTo(0.251, 0.001);
+    expect(v1.report.device?.framing).to.equal(1);
   });
 
   it('records a feasible link without a warning at 921600 baud', async () => {

@@ -15,6 +15,14 @@
  *   - a line that is not corrupt re-encodes to itself (hil_frame_encode), except that the decoder
  *     ignores the unused low bits of the last base64 character before '=' padding (RFC 4648 3.5
  *     allows either), so only those bits may differ.
+ * Framing v2 (PROTOCOL.md 8), when the input starts with 0x00: the rest is one v2 unit (the
+ * delimiter removed), decoded with hil_frame2_decode():
+ *   - the result is 0, HIL_NAK_CRC or HIL_NAK_BAD_LENGTH, and corruption does not depend on the
+ *     capacity (as for v1);
+ *   - an accepted frame re-encodes (hil_frame2_encode) to bytes that decode to the same header and
+ *     payload, contain no 0x00 but the final delimiter, and are no longer than the input (COBS may
+ *     spell a final 254-byte block with or without its trailing code);
+ *   - encoding the input bytes as a frame and decoding it gives them back.
  * Encode invariants (input = ver, type, seq, tx as 8 header bytes, then the payload):
  *   - hil_frame_encode() returns the exact line length, or 0 when the buffer is one byte short;
  *   - decoding its line (newline removed) gives back the header and payload.
@@ -137,10 +145,61 @@ static void fuzz_encode(const uint8_t *data, size_t size)
     free(back);
 }
 
+static void fuzz_frame2(const uint8_t *unit, size_t n)
+{
+    static hil_header_t hb, hs, hr;
+    uint8_t *big = (uint8_t *)malloc(HIL_PAYLOAD_HARD_LIMIT + 8u);
+    const size_t small_cap = n == 0u ? 0u : unit[n - 1u] % 48u;
+    uint8_t *small = (uint8_t *)malloc(small_cap == 0u ? 1u : small_cap);
+    const size_t wcap = HIL_V2_COBS_MAX(3u + (size_t)HIL_PAYLOAD_HARD_LIMIT + 4u) + 1u;
+    uint8_t *wire = (uint8_t *)malloc(wcap), *back = (uint8_t *)malloc(HIL_PAYLOAD_HARD_LIMIT + 8u);
+    const uint16_t ref = n >= 2u ? (uint16_t)(unit[0] | (unit[1] << 8)) : 0u;
+    int rb, rs;
+    size_t m;
+    FUZZ_CHECK(big != NULL && small != NULL && wire != NULL && back != NULL);
+    rb = hil_frame2_decode(unit, n, ref, HIL_MSG_PROCESS, &hb, big, HIL_PAYLOAD_HARD_LIMIT + 8u);
+    rs = hil_frame2_decode(unit, n, ref, HIL_MSG_PROCESS, &hs, small, small_cap);
+    FUZZ_CHECK(rb == 0 || rb == HIL_NAK_CRC || rb == HIL_NAK_BAD_LENGTH);
+    FUZZ_CHECK(rs == 0 || rs == HIL_NAK_CRC || rs == HIL_NAK_BAD_LENGTH);
+    FUZZ_CHECK((rb == HIL_NAK_CRC) == (rs == HIL_NAK_CRC));
+    if (rb == 0) {
+        FUZZ_CHECK(hb.ver == 2u && hb.tx < 128u);
+        FUZZ_CHECK((uint16_t)(hb.seq - ref + 128u) < 256u); /* nearest the reference */
+        if (rs == 0) FUZZ_CHECK(hs.len == hb.len && (hs.len == 0u || memcmp(big, small, hs.len) == 0));
+        else FUZZ_CHECK(hs.len > small_cap);
+        if (hb.len <= HIL_PAYLOAD_HARD_LIMIT) {
+            m = hil_frame2_encode(&hb, big, wire, wcap);
+            FUZZ_CHECK(m >= 2u && m <= n + 2u && wire[m - 1u] == 0u && memchr(wire, 0, m - 1u) == NULL);
+            FUZZ_CHECK(hil_frame2_decode(wire, m - 1u, ref, HIL_MSG_PROCESS, &hr, back, HIL_PAYLOAD_HARD_LIMIT + 8u) == 0);
+            FUZZ_CHECK(hr.type == hb.type && hr.seq == hb.seq && hr.tx == hb.tx && hr.len == hb.len);
+            FUZZ_CHECK(hb.len == 0u || memcmp(back, big, hb.len) == 0);
+        }
+    }
+    /* the input's bytes as the payload of an audio frame: round trip */
+    {
+        hil_header_t h = {2u, HIL_MSG_RESULT, ref, (uint16_t)(n & 0x7Fu), 0u};
+        const size_t len = n > HIL_PAYLOAD_HARD_LIMIT ? HIL_PAYLOAD_HARD_LIMIT : n;
+        h.len = (uint16_t)len;
+        m = hil_frame2_encode(&h, unit, wire, wcap);
+        FUZZ_CHECK(m > 0u && wire[m - 1u] == 0u && memchr(wire, 0, m - 1u) == NULL);
+        FUZZ_CHECK(hil_frame2_decode(wire, m - 1u, ref, HIL_MSG_PROCESS, &hr, back, HIL_PAYLOAD_HARD_LIMIT + 8u) == 0);
+        FUZZ_CHECK(hr.type == HIL_MSG_PROCESS && hr.seq == ref && hr.len == len); /* an audio frame: the receiver names its type */
+        FUZZ_CHECK(len == 0u || memcmp(back, unit, len) == 0);
+    }
+    free(big);
+    free(small);
+    free(wire);
+    free(back);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size > 0u && data[0] == 0u) {
+        fuzz_frame2(data + 1, size - 1u);
+        return 0;
+    }
     fuzz_decode_line(data, size);
     fuzz_encode(data, size);
     return 0;

@@ -16,8 +16,11 @@
 
 fuzz_port_counts_t fuzz_port_counts;
 
-static char cur[FUZZ_DEVICE_LINE_MAX + 1u]; /* the line being written */
+static char cur[FUZZ_DEVICE_LINE_MAX + 1u]; /* the line (or v2 unit) being written */
 static size_t cur_len;
+/* The agent's output is in framing v2 (PROTOCOL.md 8.2): after a 0x00 at a unit boundary, units
+ * end at 0x00 unless they start with "@:" (a v1 line, after which the output is v1 again). */
+static int out_v2;
 static uint16_t cur_hop;
 static uint64_t now;
 static uint8_t payload[HIL_PAYLOAD_HARD_LIMIT];
@@ -54,6 +57,7 @@ void fuzz_port_reset(uint16_t hop, const hil_agent_t *agent)
     watched = agent;
     seen_resends = 0;
     cur_len = 0;
+    out_v2 = 0;
     cur_hop = hop;
     now = 0;
     memset(&fuzz_port_counts, 0, sizeof fuzz_port_counts);
@@ -65,7 +69,7 @@ void fuzz_port_reset(uint16_t hop, const hil_agent_t *agent)
 
 void fuzz_port_finish(void)
 {
-    FUZZ_CHECK(cur_len == 0u); /* output ends with a newline */
+    FUZZ_CHECK(cur_len == 0u); /* output ends with a newline or a v2 delimiter */
 }
 
 /** Check the payload shape of one response. */
@@ -176,17 +180,39 @@ static void check_line(const char *line, size_t n)
     check_once(&h);
 }
 
+/** A complete framing v2 unit (delimiter excluded): a response frame. */
+static void check_frame2(const uint8_t *unit, size_t n)
+{
+    hil_header_t h;
+    const uint16_t ref = watched != NULL ? watched->expected : 0u;
+    FUZZ_CHECK(n > 0u);
+    fuzz_port_counts.protocol_lines++;
+    FUZZ_CHECK(hil_frame2_decode(unit, n, ref, HIL_MSG_RESULT, &h, payload, sizeof payload) == 0);
+    check_payload(&h);
+    check_once(&h);
+}
+
 void hil_port_write(const uint8_t *buf, size_t n)
 {
     size_t i;
     fuzz_port_counts.bytes += n;
     for (i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
+        const uint8_t b = buf[i];
+        const int line = !out_v2 || (cur_len >= 2u && cur[0] == '@' && cur[1] == ':') ||
+                         (cur_len == 1u && cur[0] == '@' && b == ':');
+        if (cur_len == 0u && b == 0u) { /* a delimiter at a boundary: v2 from here */
+            out_v2 = 1;
+            fuzz_port_counts.delimiters++;
+        } else if (line && b == '\n') {
             check_line(cur, cur_len);
+            cur_len = 0;
+            out_v2 = 0;
+        } else if (!line && b == 0u) {
+            check_frame2((const uint8_t *)cur, cur_len);
             cur_len = 0;
         } else {
             FUZZ_CHECK(cur_len < FUZZ_DEVICE_LINE_MAX);
-            cur[cur_len++] = (char)buf[i];
+            cur[cur_len++] = (char)b;
         }
     }
 }

@@ -13,7 +13,9 @@
  *   - exactly once: a request is executed at most once per sequence number until a HELLO clears
  *     the history, and a history re-send is byte-identical to the first answer (never a
  *     recomputation); the agent's history_resends counter tells the two apart;
- *   - a line never exceeds the protocol's longest device line.
+ *   - a line never exceeds the protocol's longest device line;
+ *   - in framing v2 (after a HELLO asked for it, PROTOCOL.md 8), every unit up to a 0x00 is a
+ *     response frame hil_frame2_decode() accepts, checked the same way.
  */
 #ifndef FUZZ_PORT_H
 #define FUZZ_PORT_H
@@ -33,6 +35,7 @@ typedef struct {
     size_t log_lines;      /**< log lines written */
     size_t fresh_results;  /**< RESULT frames answering a sequence number for the first time */
     size_t resends;        /**< responses identical to an earlier answer of the same seq */
+    size_t delimiters;     /**< 0x00 written at a unit boundary: the agent speaks framing v2 */
 } fuzz_port_counts_t;
 
 extern fuzz_port_counts_t fuzz_port_counts;

@@ -21,6 +21,11 @@ const canonicalPath = path.join(here, '..', 'test', 'canonical-frames.txt');
 const corpusDir = path.join(here, 'corpus');
 const check = process.argv.includes('--check');
 
+/** Hex wire bytes as a latin1 string (one character a byte). */
+function hexText(hex) {
+  return hex === undefined ? undefined : Buffer.from(hex, 'hex').toString('latin1');
+}
+
 /** @type {Map<string, {kind: string, name: string, line: string}>} */
 const lines = new Map();
 for (const raw of readFileSync(canonicalPath, 'utf8').split('\n')) {
@@ -28,7 +33,9 @@ for (const raw of readFileSync(canonicalPath, 'utf8').split('\n')) {
   const f = raw.split('|');
   const kind = f[0];
   const name = f[1];
-  const line = kind === 'frame' ? f[6] : kind === 'corrupt' ? f[3] : f[2];
+  // framing v2 records (frame2, corrupt2) carry hex wire bytes, kept as latin1 text of the bytes
+  const line =
+    kind === 'frame' ? f[6] : kind === 'corrupt' ? f[3] : kind === 'frame2' ? hexText(f[6]) : kind === 'corrupt2' ? hexText(f[3]) : f[2];
   if (line === undefined) throw new Error(`bad canonical line: ${raw}`);
   lines.set(`${kind}-${name}`, { kind, name, line });
 }
@@ -42,9 +49,11 @@ const get = (key) => {
 const files = new Map();
 
 // ---- fuzz-decode: every canonical line, as is ----------------------------------------------------
+// a v2 unit is given as 0x00 + its bytes without the final delimiter (fuzz_decode.c's v2 mode)
 for (const [key, l] of lines) {
   if (l.kind === 'log') continue;
-  files.set(`decode/${key}`, Buffer.from(l.line, 'latin1'));
+  const bytes = Buffer.from(l.line, 'latin1');
+  files.set(`decode/${key}`, l.kind.endsWith('2') ? Buffer.concat([Buffer.from([0]), bytes.subarray(0, -1)]) : bytes);
 }
 
 // ---- fuzz-agent: raw byte streams ------------------------------------------------------------------
@@ -79,8 +88,9 @@ files.set('agent/session-overlong', Buffer.from(`@:${'A'.repeat(1400)}\n${get('f
 // ---- fuzz-agent: structured records (see fuzz_agent.c) -------------------------------------------
 const GAIN_HOP = 160;
 /** A well-formed request record (op & 3 == 0); seqsel 0 = in order. */
-function req(type, { seqsel = 0, payload = [], crlf = false, ver, corrupt } = {}) {
+function req(type, { seqsel = 0, payload = [], crlf = false, ver, corrupt, v2 = false } = {}) {
   let op = corrupt ? 1 : 0;
+  if (v2) op |= 0x40;
   if (ver !== undefined) op |= 0x10;
   if (crlf) op |= 0x20;
   let lensel;
@@ -134,6 +144,19 @@ const structured = {
     req(0x03, { payload: [...le16(0), ...le32(0x7fffffff)] }), // out of range
     req(0x02, { payload: [1] }), // RESET with payload: ERROR
     req(0x05, { payload: Array(1026 / 9 * 9).fill(0) }), // 1026 > max payload: NAK BAD_LENGTH
+  ],
+  'structured-v2': [
+    req(0x01, { payload: [2] }), // HELLO asking for framing v2 (a v1 line)
+    req(0x03, { payload: [...le16(0), ...le32(-6 * 256)], v2: true }),
+    req(0x05, { payload: samples, v2: true }),
+    req(0x05, { payload: samples, v2: true }),
+    req(0x05, { payload: samples, seqsel: 1, v2: true }), // duplicate: history
+    req(0x05, { payload: samples, corrupt: { pos: 30, xor: 4 }, v2: true }), // NAK CRC
+    req(0x05, { payload: samples }), // a v1 line in v2: answered in v1, then a delimiter
+    req(0x06, { v2: true }),
+    raw([0x00, 0x00, 0x40, 0x3a, 0x0a, 0x11, 0x22, 0x00]), // empty units, a bare marker line, garbage
+    req(0x01), // plain HELLO: back to v1
+    req(0x06),
   ],
   'structured-lines': [
     longLine(0x18), // marker, exactly the limit

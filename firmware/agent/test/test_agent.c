@@ -109,6 +109,10 @@ static size_t take(void)
         end = (const uint8_t *)memchr(u, is_line ? '\n' : 0, left);
         if (!CHECKM(end != NULL, "output ends with a newline or a delimiter")) break;
         n = (size_t)(end - u);
+        if ((n == 0u && is_line) || (!is_line && n == 1u && u[0] == '\n')) {
+            at += n + 1u; /* BOOT's resync "\n" + 0x00 carries nothing */
+            continue;
+        }
         m = &msgs[count++];
         memset(&m->h, 0, sizeof m->h);
         if (!is_line) {

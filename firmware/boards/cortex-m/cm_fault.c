@@ -63,8 +63,7 @@ void cm_fault_report(const uint32_t *sp, uint32_t exc_return, uint32_t kind)
     f.mmfar = CM_SCB_MMFAR;
     f.bfar = CM_SCB_BFAR;
     f.frame = board->frame_index();
-    /* start on a fresh line in case the fault cut a line in half */
-    board->write((const uint8_t *)"\n", 1u);
+    /* hil_agent_fault starts on a fresh unit itself, in case the fault cut one in half */
     hil_agent_fault(cm_fault_text(&f, &cm_memory, board->nmi_cause));
     board->halt();
 }

@@ -16,7 +16,7 @@
  * write(). The agent hands over each protocol line in one piece (a FAULT report or a log line in
  * smaller pieces), and a piece that ends a line is written at once: straight from the caller's
  * buffer when nothing is pending (no copy), else after what is pending. Other pieces are
- * collected; the buffer is flushed at every '\n' (each protocol and log line ends with one), when
+ * collected; the buffer is flushed at every '\n' or 0x00 (each line ends with a '\n', each framing v2 frame with a 0x00), when
  * full, before blocking in SYS_READ and before halting, so no byte ever waits for more output.
  * So a frame costs two semihosting calls: one SYS_READ (or less: one read takes whatever the
  * host has sent, up to the caller's buffer) and one SYS_WRITE.
@@ -86,10 +86,19 @@ size_t qb_link_read(uint8_t *buf, size_t cap)
     return n;
 }
 
+/** The first unit terminator in buf[0 .. n): '\n' (a v1 line) or 0x00 (a framing v2 frame,
+ *  PROTOCOL.md 8), or NULL. Output is flushed at either, so no finished unit waits. */
+static const uint8_t *unit_end(const uint8_t *buf, size_t n)
+{
+    const uint8_t *nl = (const uint8_t *)memchr(buf, '\n', n);
+    const uint8_t *z = (const uint8_t *)memchr(buf, 0, nl != NULL ? (size_t)(nl - buf) : n);
+    return z != NULL ? z : nl;
+}
+
 void qb_link_write(const uint8_t *buf, size_t n)
 {
     if (n == 0u) return;
-    if (buf[n - 1u] == '\n' && (qb_tx_len == 0u || n > sizeof qb_tx - qb_tx_len)) {
+    if ((buf[n - 1u] == '\n' || buf[n - 1u] == 0u) && (qb_tx_len == 0u || n > sizeof qb_tx - qb_tx_len)) {
         /* it ends a line: what was pending, then this, written as it is (the same bytes and the
          * same flush points as collecting it, in at most two calls, without copying) */
         qb_tx_flush();
@@ -97,8 +106,8 @@ void qb_link_write(const uint8_t *buf, size_t n)
         return;
     }
     while (n > 0u) {
-        const uint8_t *nl = memchr(buf, '\n', n);
-        const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with '\n' */
+        const uint8_t *nl = unit_end(buf, n);
+        const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with it */
         const size_t room = sizeof qb_tx - qb_tx_len;
         const size_t k = line < room ? line : room;
         memcpy(qb_tx + qb_tx_len, buf, k);

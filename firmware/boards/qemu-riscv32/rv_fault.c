@@ -116,7 +116,6 @@ void rv_trap_report(uint32_t mcause, uint32_t mepc, uint32_t mtval, uint32_t sp,
     rv_put(cause);
     rv_put("\n");
     /* start on a fresh line in case the trap cut a line in half */
-    rv_link_write((const uint8_t *)"\n", 1u);
     hil_agent_fault(rv_text.buf);
     rv_link_halt(RV_EXIT_FAULT);
 }

@@ -17,8 +17,8 @@
  *
  * Output is buffered per line, exactly as qemu-mps2-an386's qb_link_semihost.c: a piece that ends
  * a line is written at once (from the caller's buffer when nothing is pending); other pieces are
- * collected and flushed at '\n', when the buffer is full, before blocking in SYS_READ and before
- * halting. One SYS_READ takes whatever the host has sent, up to the caller's buffer.
+ * collected and flushed at '\n' or 0x00 (the end of a framing v2 frame), when the buffer is
+ * full, before blocking in SYS_READ and before halting. One SYS_READ takes whatever the host has sent, up to the caller's buffer.
  */
 #include <string.h>
 
@@ -112,17 +112,26 @@ size_t rv_link_read(uint8_t *buf, size_t cap)
     return n;
 }
 
+/** The first unit terminator in buf[0 .. n): '\n' (a v1 line) or 0x00 (a framing v2 frame,
+ *  PROTOCOL.md 8), or NULL. Output is flushed at either, so no finished unit waits. */
+static const uint8_t *unit_end(const uint8_t *buf, size_t n)
+{
+    const uint8_t *nl = (const uint8_t *)memchr(buf, '\n', n);
+    const uint8_t *z = (const uint8_t *)memchr(buf, 0, nl != NULL ? (size_t)(nl - buf) : n);
+    return z != NULL ? z : nl;
+}
+
 void rv_link_write(const uint8_t *buf, size_t n)
 {
     if (n == 0u) return;
-    if (buf[n - 1u] == '\n' && (rv_tx_len == 0u || n > sizeof rv_tx - rv_tx_len)) {
+    if ((buf[n - 1u] == '\n' || buf[n - 1u] == 0u) && (rv_tx_len == 0u || n > sizeof rv_tx - rv_tx_len)) {
         rv_tx_flush();
         rv_write_all(buf, n);
         return;
     }
     while (n > 0u) {
-        const uint8_t *nl = memchr(buf, '\n', n);
-        const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with '\n' */
+        const uint8_t *nl = unit_end(buf, n);
+        const size_t line = nl != NULL ? (size_t)(nl - buf) + 1u : n; /* up to and with it */
         const size_t room = sizeof rv_tx - rv_tx_len;
         const size_t k = line < room ? line : room;
         memcpy(rv_tx + rv_tx_len, buf, k);

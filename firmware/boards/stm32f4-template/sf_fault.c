@@ -32,7 +32,6 @@ const cm_fault_board_t cm_fault_board = {
 
 void sf_fatal(const char *kv)
 {
-    sf_uart_write((const uint8_t *)"\n", 1u);
     hil_agent_fault(kv);
     sf_halt();
 }

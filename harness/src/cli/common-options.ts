@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 
 import type { TargetProfile } from '../config/config-types.ts';
+import type { FramingChoice } from '../session/session-options.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve-config.ts';
 import { HarnessError } from '../core/errors.ts';
@@ -17,6 +18,7 @@ export interface TargetArgs {
   port?: string;
   baud?: number;
   window: number;
+  framing: FramingChoice;
   'handshake-timeout'?: number;
 }
 
@@ -34,6 +36,7 @@ export function withTargetOptions<T>(y: Argv<T>): Argv<T & TargetArgs> {
     .option('port', { type: 'string', describe: 'board serial port path (overrides the profile)' })
     .option('baud', { type: 'number', describe: 'board baud rate (overrides the profile)' })
     .option('window', { type: 'number', default: 8, describe: 'frames kept in flight (capped by the device window); 1 = stop-and-wait' })
+    .option('framing', { choices: ['v1', 'v2', 'auto'] as const, default: 'auto' as const, describe: 'link framing (PROTOCOL.md 8): v2 binary frames (COBS, 2.7 % overhead), v1 base64 lines (30 %), auto: v2 when the firmware speaks it' })
     .option('handshake-timeout', { type: 'number', describe: 'milliseconds to wait for the device to identify itself' }) as Argv<T & TargetArgs>;
 }
 

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 
 import { HarnessError } from '../core/errors.ts';
+import type { FramingChoice } from '../session/session-options.ts';
 import { BUILTIN_TARGETS } from '../config/builtin-profiles.ts';
 import { FAULT_KINDS } from '../transport/faulty-link.ts';
 import type { FaultArgs } from './fault-options.ts';
@@ -18,6 +19,8 @@ export interface RunArgs extends FaultArgs {
   jobs?: number;
   retries?: number;
   window?: number;
+  framing?: FramingChoice;
+  quality?: boolean;
   param?: string[];
   'params-file'?: string;
   baseline?: string;
@@ -46,6 +49,8 @@ export function withRunOptions<T>(y: Argv<T>): Argv<T & RunArgs> {
     .option('jobs', { alias: 'j', type: 'number', describe: 'parallel target instances (sim and qemu)' })
     .option('retries', { type: 'number', describe: 're-runs after an infrastructure error (never after a mismatch); default 1' })
     .option('window', { type: 'number', describe: 'frames in flight (default 8)' })
+    .option('framing', { choices: ['v1', 'v2', 'auto'] as const, default: 'auto' as const, describe: 'link framing (PROTOCOL.md 8): v2 binary frames (COBS, 2.7 % overhead), v1 base64 lines (30 %), auto: v2 when the firmware speaks it' })
+    .option('quality', { type: 'boolean', default: true, describe: 'after each case, measure its quality figures: enhancement against the clean reference (SI-SDR, STOI) and model S\'s float-model SNR (--no-quality: skip, a few % of a core per audio second)' })
     .option('param', { alias: 'p', type: 'array', string: true, describe: 'model parameter name=value for every case (cases may override)' })
     .option('params-file', { type: 'string', describe: 'parameter file (params.json written by hil tune) applied to every case; --param and case params override it' })
     .option('baseline', { type: 'string', describe: 'earlier report.json to compare per-case cycles with' })

@@ -113,6 +113,8 @@ export interface LinkFeasibilityRecord {
   readonly baud: number;
   readonly rate: number;
   readonly hop: number;
+  /** The framing the check assumed (the session's). */
+  readonly framing?: 1 | 2;
   /** ok; tight: feasible with < 10 % headroom; infeasible: the run is link-bound. */
   readonly level: 'ok' | 'tight' | 'infeasible';
   /** Link capacity / need of the busier direction: the fastest real-time factor it allows. */
@@ -158,6 +160,8 @@ export interface DeviceRecord {
   readonly hop: number;
   readonly latency: number;
   readonly window: number;
+  /** The protocol framing of the run (PROTOCOL.md 8): 1 base64 lines, 2 binary frames. */
+  readonly framing?: 1 | 2;
 }
 
 export interface RunSummary {

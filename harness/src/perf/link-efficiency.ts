@@ -4,8 +4,11 @@
  * of `baud` carries baud/10 bytes per second each way (full duplex) and the audio it can carry is
  * that times the byte efficiency of the busier direction. Pure functions.
  *
- * Two framings are modelled:
+ * Three framings are modelled:
  *
+ * - `hil` protocol, framing v2 (PROTOCOL.md 8): binary frames, COBS-stuffed, ended by 0x00: a
+ *   2-byte header for PROCESS and RESULT, the payload, CRC-32. The COBS cost is its bound (one byte
+ *   per 254 plus one), reached by audio with no zero byte.
  * - `hil` protocol v1 (firmware/agent/PROTOCOL.md 1-2): one line per frame each way, `@:` marker
  *   + base64(8-byte header + payload + 4-byte CRC) + `\n`. PROCESS carries `hop` int16 samples;
  *   RESULT carries `u32 cycles, u32 flags` and `hop` int16 samples (only the samples count as
@@ -20,6 +23,9 @@
  *   command (stop-and-wait per 31 bytes). It has no path that streams samples back: results are a
  *   short text vector, so its device-to-host direction carries no audio payload.
  */
+
+import { v2WireSize } from '../protocol/frame-codec-v2.ts';
+import { MsgType } from '../protocol/messages.ts';
 
 /** Bit times per byte in 8N1 (start + 8 data + stop). */
 export const BITS_PER_BYTE_8N1 = 10;
@@ -41,6 +47,9 @@ const MLPERF_LOAD_DONE = 'm-load-done\r\n';
 export interface DirectionCost {
   /** Audio payload bytes carried per frame. */
   readonly payloadBytes: number;
+  /** Message payload bytes per frame: the audio and the message's own fields (RESULT's cycle
+   *  count and flags); absent: the audio only. */
+  readonly messageBytes?: number;
   /** Bytes on the wire per frame, every framing byte included. */
   readonly wireBytes: number;
   /** Lines (commands or messages) per frame. */
@@ -65,6 +74,8 @@ export interface DirectionEfficiency {
   readonly byteEfficiency: number | null;
   /** Audio payload data bits / line bit times (8N1: 0.8 x byteEfficiency). */
   readonly lineEfficiency: number | null;
+  /** Message payload bytes (audio and the message's fields) / bytes on the wire. */
+  readonly messageEfficiency: number | null;
 }
 
 /** Bytes of one `hil` protocol line whose frame carries `payloadLen` payload bytes. */
@@ -80,11 +91,30 @@ export function hilFraming(hop: number): FramingCost {
   return {
     name: 'hil protocol v1 (base64 lines)',
     samples: hop,
-    hostToDevice: { payloadBytes: audio, wireBytes: hilLineBytes(audio), lines: 1 },
-    deviceToHost: { payloadBytes: audio, wireBytes: hilLineBytes(HIL_RESULT_PREFIX + audio), lines: 1 },
+    hostToDevice: { payloadBytes: audio, messageBytes: audio, wireBytes: hilLineBytes(audio), lines: 1 },
+    deviceToHost: { payloadBytes: audio, messageBytes: HIL_RESULT_PREFIX + audio, wireBytes: hilLineBytes(HIL_RESULT_PREFIX + audio), lines: 1 },
     stopAndWaitRoundTrips: 0,
     note: 'PROCESS/RESULT pipelined up to the window; RESULT also returns the processed samples',
   };
+}
+
+/** The `hil` protocol in framing v2 at `hop` samples per frame: one PROCESS frame down, one RESULT frame up. */
+export function hilFramingV2(hop: number): FramingCost {
+  checkSamples(hop);
+  const audio = 2 * hop;
+  return {
+    name: 'hil protocol v2 (binary frames, COBS)',
+    samples: hop,
+    hostToDevice: { payloadBytes: audio, messageBytes: audio, wireBytes: v2WireSize(MsgType.PROCESS, audio), lines: 1 },
+    deviceToHost: { payloadBytes: audio, messageBytes: HIL_RESULT_PREFIX + audio, wireBytes: v2WireSize(MsgType.RESULT, HIL_RESULT_PREFIX + audio), lines: 1 },
+    stopAndWaitRoundTrips: 0,
+    note: 'as v1, in binary: 2-byte header, CRC-32, COBS stuffing (at most 1 byte per 254 + 1) and a 0x00 delimiter',
+  };
+}
+
+/** The framing a session uses: v2 or v1. */
+export function hilFramingOf(framing: 1 | 2, hop: number): FramingCost {
+  return framing === 2 ? hilFramingV2(hop) : hilFraming(hop);
 }
 
 /**
@@ -115,9 +145,9 @@ export function mlperfTinyFraming(samples: number, maxBytesPerLine = MLPERF_DB_M
 /** Efficiency of one direction, with `bitsPerByte` bit times per byte on the wire. */
 export function directionEfficiency(d: DirectionCost, bitsPerByte = BITS_PER_BYTE_8N1): DirectionEfficiency {
   checkBits(bitsPerByte);
-  if (d.payloadBytes === 0 || d.wireBytes === 0) return { byteEfficiency: null, lineEfficiency: null };
+  if (d.payloadBytes === 0 || d.wireBytes === 0) return { byteEfficiency: null, lineEfficiency: null, messageEfficiency: null };
   const byteEfficiency = d.payloadBytes / d.wireBytes;
-  return { byteEfficiency, lineEfficiency: (byteEfficiency * 8) / bitsPerByte };
+  return { byteEfficiency, lineEfficiency: (byteEfficiency * 8) / bitsPerByte, messageEfficiency: (d.messageBytes ?? d.payloadBytes) / d.wireBytes };
 }
 
 /** The direction that limits audio throughput: the lower byte efficiency among those carrying audio. */

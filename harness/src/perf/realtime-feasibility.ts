@@ -5,7 +5,7 @@
  * nothing about the model. Pure function; the caller decides where the message goes.
  */
 import type { LinkFeasibilityRecord } from '../core/results.ts';
-import { BITS_PER_BYTE_8N1, hilFraming, linkBytesPerSecond, type Direction, type FramingCost } from './link-efficiency.ts';
+import { BITS_PER_BYTE_8N1, hilFraming, hilFramingOf, linkBytesPerSecond, type Direction, type FramingCost } from './link-efficiency.ts';
 
 /** Below this headroom (capacity / need) a feasible link is reported as tight. */
 export const TIGHT_HEADROOM = 1.1;
@@ -74,10 +74,11 @@ export function realtimeFeasibility(i: FeasibilityInput): Feasibility {
   return { feasible: ratio >= 1, level, ratio, bottleneck, linkBytesPerSecond: cap, hostToDevice: h2d, deviceToHost: d2h, message };
 }
 
-/** The report's record of a feasibility check at `baud` for a `rate` Hz, `hop`-sample stream. */
-export function linkFeasibilityRecord(baud: number, rate: number, hop: number): LinkFeasibilityRecord {
-  const f = realtimeFeasibility({ baud, rate, hop });
-  return { baud, rate, hop, level: f.level, maxRealTimeFactor: f.ratio, bottleneck: f.bottleneck, message: f.message };
+/** The report's record of a feasibility check at `baud` for a `rate` Hz, `hop`-sample stream in
+ *  the session's `framing` (PROTOCOL.md 8). */
+export function linkFeasibilityRecord(baud: number, rate: number, hop: number, framing: 1 | 2 = 1): LinkFeasibilityRecord {
+  const f = realtimeFeasibility({ baud, rate, hop, framing: hilFramingOf(framing, hop) });
+  return { baud, rate, hop, framing, level: f.level, maxRealTimeFactor: f.ratio, bottleneck: f.bottleneck, message: `${f.message} (framing v${framing})` };
 }
 
 function fmt(n: number): string {

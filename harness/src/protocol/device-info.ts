@@ -47,6 +47,10 @@ export interface DeviceInfo {
   readonly stages?: readonly string[];
   /** Per stage, its tap's element type and count, or null (INFO `taps`, 4.5); absent: no taps. */
   readonly taps?: ReadonlyArray<TapDesc | null>;
+  /** The framings the device speaks (INFO `framings`, PROTOCOL.md 8.1); absent: v1 only. */
+  readonly framings?: readonly number[];
+  /** The framing in force after the HELLO this INFO answers (INFO `framing`; absent: 1). */
+  readonly framing?: number;
 }
 
 /** A stage tap's shape: `count` signed integers of `bits` bits. */
@@ -146,7 +150,22 @@ export function parseDeviceInfo(payload: Uint8Array | KeyValues, ctx: Ctx = {}):
   const tapsText = single.get('taps');
   if (tapsText !== undefined && !stages) throw bad(ctx, 'taps', tapsText, 'comes without "stages"');
   const taps = tapsText === undefined || !stages ? undefined : parseTaps(tapsText, stages.length, ctx);
-  return { proto, ...ident, ...audio, counter: counter as CounterKind, ...link, params, ...(stages ? { stages } : {}), ...(taps ? { taps } : {}) };
+  const framingsText = single.get('framings');
+  const framings = framingsText === undefined ? undefined : framingsText.split(',').map(Number);
+  if (framings && framings.some((f) => !Number.isInteger(f) || f < 1 || f > 255)) throw bad(ctx, 'framings', framingsText!, 'is not a list of framing versions such as 1,2');
+  const framing = single.has('framing') ? int('framing', 1, 255) : undefined;
+  return {
+    proto,
+    ...ident,
+    ...audio,
+    counter: counter as CounterKind,
+    ...link,
+    params,
+    ...(stages ? { stages } : {}),
+    ...(taps ? { taps } : {}),
+    ...(framings ? { framings } : {}),
+    ...(framing !== undefined ? { framing } : {}),
+  };
 }
 
 /** Largest number of stages a device may declare (PROTOCOL.md 4.4). */
@@ -234,6 +253,8 @@ export function formatDeviceInfo(info: DeviceInfo): Uint8Array {
   for (const p of info.params) kv.push(['param', [p.id, p.name, p.unit, p.fracBits, p.min, p.max, p.def].join(',')]);
   if (info.stages && info.stages.length > 0) kv.push(['stages', info.stages.join(',')]);
   if (info.stages && info.stages.length > 0 && info.taps) kv.push(['taps', formatTaps(info.taps)]);
+  if (info.framings) kv.push(['framings', info.framings.join(',')]);
+  if (info.framing !== undefined) kv.push(['framing', String(info.framing)]);
   return formatKeyValues(kv);
 }
 

@@ -75,7 +75,13 @@ export function decodeLine(raw: string): LineKind {
 export function decodeLineBytes(bytes: Uint8Array): LineKind {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === CR) end--;
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // NULs before the marker are a device's resync after a reset (PROTOCOL.md 8.1), not text
+  if (buf[0] === 0 && buf.indexOf(MARKER_0) > 0 && buf.subarray(0, buf.indexOf(MARKER_0)).every((b) => b === 0)) {
+    const skip = buf.indexOf(MARKER_0);
+    buf = buf.subarray(skip);
+    end -= skip;
+  }
   if (end < 2 || buf[0] !== MARKER_0 || buf[1] !== MARKER_1) return { kind: 'log', text: buf.toString('utf8', 0, end) };
   if (!isBase64(buf, 2, end)) return BAD_BASE64;
   return decodeFrameBuffer(Buffer.from(buf.toString('latin1', 2, end), 'base64'));

@@ -145,6 +145,7 @@ export function environment(r: RunReport): SafeHtml {
     ['model description', d?.modelDesc ?? null],
     ['weights hash', d ? html`<code>${d.weights}</code>` : null],
     ['audio', d ? `${d.rate} Hz, hop ${d.hop} samples, latency ${d.latency} samples, window ${d.window} frames` : null],
+    ['link framing', d ? (d.framing === 2 ? 'v2: binary frames (COBS, CRC-32)' : 'v1: base64 lines') : null],
     ['resources', res ? html`<span class="tone-${res.status === 'fail' ? 'fail' : res.status === 'pass' ? 'pass' : 'muted'}">${res.status === 'not-applicable' ? 'not applicable' : res.status}</span>: ${res.message}` : null],
   ]);
   const run = kv([

@@ -69,6 +69,7 @@ function environment(r: RunReport): string[] {
     ['Firmware build', d ? `${code(d.build)} (${md(d.fw)} ${md(d.fwVersion)}, board ${md(d.board)})` : 'unknown (no handshake)'],
     ['Firmware image', `${md(t.firmware)}${t.firmwareSha256 ? ` (sha256 ${code(t.firmwareSha256.slice(0, 16))})` : ''}`],
     ['Model', d ? `${md(d.model)} ${md(d.modelVersion)}: ${md(d.modelDesc)}` : 'unknown'],
+    ['Link framing', d ? (d.framing === 2 ? 'v2: binary frames (COBS, CRC-32)' : 'v1: base64 lines') : 'unknown'],
     ['Weights', d ? code(d.weights) : 'unknown'],
     ['Audio', d ? `${d.rate} Hz, hop ${d.hop}, latency ${d.latency} samples` : 'unknown'],
     ['Host', `${md(r.environment.host)}, ${md(r.environment.platform)}, Node ${md(r.environment.node)}, hil ${md(r.environment.hilVersion)}`],

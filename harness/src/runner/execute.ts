@@ -10,6 +10,7 @@
 import { isHarnessError } from '../core/errors.ts';
 import { describeFault, type AttemptError, type CaseFault } from '../core/reliability-record.ts';
 import type { CaseError, CaseResult } from '../core/results.ts';
+import type { FramingChoice } from '../session/session-options.ts';
 import type { DeviceInfo } from '../protocol/device-info.ts';
 import type { DeviceStats } from '../protocol/device-reports.ts';
 import { Session } from '../session/session.ts';
@@ -39,6 +40,9 @@ export interface ExecuteOptions {
   readonly jobs: number;
   readonly retries: number;
   readonly window: number;
+  readonly framing?: FramingChoice;
+  /** Measure each case's quality figures (enhancement, model S's deployment loss); default true. */
+  readonly quality?: boolean;
   readonly handshakeTimeoutMs: number;
   readonly globalParams: Readonly<Record<string, number>>;
   /** A target for a worker; null when none is free (a pool whose boards are busy or out): the
@@ -142,6 +146,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
         session = await Session.open(link, {
           target: target.description,
           window: o.window,
+          framing: o.framing,
           handshakeTimeoutMs: o.handshakeTimeoutMs,
           signal: o.signal,
           linkRate: o.linkRate,
@@ -179,7 +184,7 @@ export async function execute(o: ExecuteOptions): Promise<ExecuteResult> {
             const golden = await o.loadGolden(c, s.info.rate);
             const m = await measureCase(s, c, { globalParams: o.globalParams, signal: o.signal, onFrame: (d, t) => o.hooks?.onProgress?.(c, d, t, s.info.hop / s.info.rate) });
             result = evaluateCase(c, m, golden, o.evaluation(s.info), attempts);
-            result = { ...result, quality: await measureCaseQuality(c, m, s.info) };
+            if (o.quality !== false) result = { ...result, quality: await measureCaseQuality(c, m, s.info) };
             if (result.status !== 'passed') outputs.set(c.id, m.output);
             const first = result.output?.status === 'fail' ? result.output.firstMismatch : null;
             if (reference && first && !aborted()) {

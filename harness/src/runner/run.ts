@@ -14,6 +14,7 @@ import type { TargetProfile } from '../config/config-types.ts';
 import { builtinProfile } from '../config/builtin-profiles.ts';
 import { HarnessError } from '../core/errors.ts';
 import { displayPath, HIL_VERSION } from '../core/paths.ts';
+import type { FramingChoice } from '../session/session-options.ts';
 import { REPORT_SCHEMA, runOutcome, summarizeCases, type CaseResult, type LinkFeasibilityRecord, type RunReport } from '../core/results.ts';
 import { readWav, requireMono16 } from '../dsp/wav.ts';
 import { elfSizes, isElf } from '../firmware-image/elf-sizes.ts';
@@ -43,6 +44,10 @@ export interface RunOptions {
   readonly cases: readonly RunnableCase[];
   readonly selection: RunReport['selection'];
   readonly window: number;
+  /** Link framing (PROTOCOL.md 8), default auto. */
+  readonly framing?: FramingChoice;
+  /** Measure each case's quality figures after it streamed (default true; `hil run --no-quality`). */
+  readonly quality?: boolean;
   readonly jobs: number;
   readonly retries: number;
   readonly params: Readonly<Record<string, number>>;
@@ -153,6 +158,8 @@ async function runOnProfile(o: RunOptions): Promise<RunOutput> {
     jobs: board ? 1 : pool ? Math.min(o.jobs, pool.usable) : o.jobs,
     retries: o.retries,
     window: o.window,
+    framing: o.framing ?? 'auto',
+    quality: o.quality ?? true,
     handshakeTimeoutMs: o.profile.handshakeTimeoutMs,
     globalParams: o.params,
     profile: o.stageProfile === true,
@@ -185,7 +192,7 @@ async function runOnProfile(o: RunOptions): Promise<RunOutput> {
       onHandshake: (info) => {
         if (o.profile.kind === 'board' && !linkFeasibility) {
           // a pool: its first board's baud rate (members usually share one)
-          linkFeasibility = linkFeasibilityRecord((o.profile.members?.[0] ?? o.profile).baudRate, info.rate, info.hop);
+          linkFeasibility = linkFeasibilityRecord((o.profile.members?.[0] ?? o.profile).baudRate, info.rate, info.hop, info.framing === 2 ? 2 : 1);
           o.onLinkFeasibility?.(linkFeasibility);
         }
         o.hooks?.onHandshake?.(info);
@@ -252,6 +259,7 @@ async function runOnProfile(o: RunOptions): Promise<RunOutput> {
           hop: exec.info.hop,
           latency: exec.info.latency,
           window: exec.info.window,
+          framing: exec.info.framing === 2 ? 2 : 1,
         }
       : null,
     resources,

@@ -5,7 +5,9 @@
  * FrameSink (the handshake, then the request pipe).
  */
 import { describeBytes, HarnessError } from '../core/errors.ts';
-import { decodeLineBytes, type Frame } from '../protocol/frame-codec.ts';
+import { decodeLineBytes, encodeFrame, type Frame, type FrameHeader, type LineKind } from '../protocol/frame-codec.ts';
+import { decodeFrameV2, encodeFrameV2, nextTxV2, V2_TX_MODULUS } from '../protocol/frame-codec-v2.ts';
+import { MsgType } from '../protocol/messages.ts';
 import { HOST_LINE_LIMIT, LINE_MARKER } from '../protocol/messages.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import { LineReader } from '../transport/line-reader.ts';
@@ -41,6 +43,10 @@ export class Connection {
   private readonly reader: LineReader;
   private readonly t0 = performance.now();
   private tx = 0;
+  /** The framing requests are sent in (PROTOCOL.md 8): 1 until the handshake switches to 2. */
+  private sendFraming: 1 | 2 = 1;
+  /** The newest sequence number sent: the reference of the 8-bit sequence numbers of v2. */
+  private lastSeq = 0;
   private sink: FrameSink | undefined;
   private failure: HarnessError | undefined;
   private writeFailure: NodeJS.Timeout | undefined;
@@ -59,6 +65,11 @@ export class Connection {
     this.reader = new LineReader(link.input, {
       line: (bytes) => this.onLine(bytes),
       overlong: (head) => this.onOverlong(head),
+      frame: (bytes) => this.onFrameUnit(bytes),
+      overlongFrame: () => {
+        this.stats.overlongLines++;
+        this.stats.hostCrcErrors++;
+      },
       end: () => this.fail(this.linkError('the link was closed by the device (end of stream)')),
       error: (e) => this.fail(this.linkError(`reading from the device failed: ${e.message}`, { cause: e })),
     });
@@ -94,11 +105,52 @@ export class Connection {
     return describeBytes(this.reader.lastBytes());
   }
 
-  /** Allocate the next transmission tag. */
+  /** The framing requests go out in. */
+  get framing(): 1 | 2 {
+    return this.sendFraming;
+  }
+
+  /**
+   * Expect framing v2 from the device (arm) and, once the device has agreed, send in it
+   * (use). The handshake arms before the HELLO that asks for v2 and uses v2 when the INFO says
+   * framing=2; `setFraming(1)` goes back to lines only.
+   */
+  setFraming(framing: 1 | 2, phase: 'arm' | 'use' = 'use'): void {
+    this.reader.arm(framing === 2);
+    if (phase === 'use') this.sendFraming = framing;
+  }
+
+  /** Allocate the next transmission tag: 16 bits in v1, 7 bits in v2 (PROTOCOL.md 8.3). */
   nextTx(): number {
     const t = this.tx;
-    this.tx = (this.tx + 1) & 0xffff;
+    this.tx = this.sendFraming === 2 ? nextTxV2(this.tx & 0x7f) : (this.tx + 1) & 0xffff;
     return t;
+  }
+
+  /** The tag sent after `tx`. */
+  txAfter(tx: number): number {
+    return this.sendFraming === 2 ? nextTxV2(tx) : (tx + 1) & 0xffff;
+  }
+
+  /** Is tag `a` older than tag `b` (serial arithmetic in the framing's tag space)? */
+  olderTx(a: number, b: number): boolean {
+    const m = this.sendFraming === 2 ? V2_TX_MODULUS : 0x10000;
+    const d = (b - a + m) % m;
+    return d !== 0 && d < m / 2;
+  }
+
+  /** Send one request in the framing in use. A failed connection sends nothing. */
+  sendFrame(h: FrameHeader, payload?: Uint8Array): void {
+    this.lastSeq = h.seq;
+    if (this.sendFraming === 2) {
+      if (this.failure) return;
+      const bytes = encodeFrameV2(h, payload);
+      this.stats.txLines++;
+      this.stats.txBytes += bytes.length;
+      this.link.output.write(bytes);
+    } else {
+      this.send(encodeFrame(h, payload));
+    }
   }
 
   /** Send one protocol line (without its newline). A failed connection sends nothing. */
@@ -139,6 +191,25 @@ export class Connection {
 
   private onLine(bytes: Buffer): void {
     const d = decodeLineBytes(bytes);
+    if (d.kind === 'frame' && d.frame.type === MsgType.BOOT && this.sendFraming === 2) {
+      // the device was reset: it speaks v1 again until asked (PROTOCOL.md 8.1)
+      this.setFraming(1);
+    }
+    this.onUnit(d);
+  }
+
+  /** A framing v2 unit: decoded against the newest sequence number sent. */
+  private onFrameUnit(bytes: Buffer): void {
+    const d = decodeFrameV2(bytes, MsgType.RESULT, this.lastSeq);
+    if (d.kind === 'frame' && d.frame.type === MsgType.LOG) {
+      this.stats.logLines++;
+      this.log(Buffer.from(d.frame.payload).toString('utf8'));
+      return;
+    }
+    this.onUnit(d);
+  }
+
+  private onUnit(d: LineKind): void {
     if (d.kind === 'log') {
       this.stats.logLines++;
       this.log(d.text);

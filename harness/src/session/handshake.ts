@@ -9,11 +9,16 @@ import { parseDeviceInfo, type DeviceInfo } from '../protocol/device-info.ts';
 import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
 import { HOST_LINE_LIMIT, MsgType, PAYLOAD_HARD_LIMIT } from '../protocol/messages.ts';
 import type { Connection } from './connection.ts';
+import type { FramingChoice } from './session-options.ts';
+
+const ASK_V2 = Uint8Array.of(2);
 
 export interface HandshakeOptions {
   readonly timeoutMs: number;
   readonly retryMs: number;
   readonly seq: number;
+  /** Ask for framing v2 (HELLO payload 2, PROTOCOL.md 8.1) unless `v1`; `v2`: insist on it. */
+  readonly framing?: FramingChoice;
 }
 
 export interface HandshakeResult {
@@ -38,9 +43,13 @@ export function handshake(conn: Connection, opts: HandshakeOptions): Promise<Han
       if (err) reject(err);
       else resolve(result!);
     };
+    const askV2 = (opts.framing ?? 'auto') !== 'v1';
+    // A HELLO always goes out as a v1 line (every firmware understands it); asking for v2, the
+    // host expects the device's delimiter after the INFO line.
+    conn.setFraming(askV2 ? 2 : 1, 'arm');
     const hello = (): void => {
       attempts++;
-      conn.send(encodeFrame({ type: MsgType.HELLO, seq: opts.seq, tx: conn.nextTx() }));
+      conn.send(encodeFrame({ type: MsgType.HELLO, seq: opts.seq, tx: conn.nextTx() }, askV2 ? ASK_V2 : undefined));
     };
     conn.setSink({
       fail: (err) => finish(err),
@@ -54,9 +63,17 @@ export function handshake(conn: Connection, opts: HandshakeOptions): Promise<Han
               fault: fault.fields,
             }),
           );
-        } else if (f.type === MsgType.INFO && f.seq === opts.seq) {
+        } else if (f.type === MsgType.INFO && f.seq === opts.seq && !done) {
           try {
             const info = checkInfo(parseDeviceInfo(f.payload, { target }), target);
+            if (askV2 && info.framing === 2) conn.setFraming(2, 'use');
+            else if (opts.framing === 'v2') {
+              throw new HarnessError(
+                'HANDSHAKE',
+                `${target}: --framing v2: the device does not speak framing v2 (its INFO says framings=${info.framings?.join(',') ?? '1'}): rebuild its firmware with this hil's agent, or use --framing v1 or auto`,
+                { target, key: 'framing' },
+              );
+            } else conn.setFraming(1);
             finish(undefined, { info, boot, attempts });
           } catch (e) {
             finish(e as HarnessError);

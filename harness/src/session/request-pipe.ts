@@ -12,7 +12,7 @@
  * go-back of the whole window.
  */
 import { HarnessError } from '../core/errors.ts';
-import { encodeFrame, type Frame } from '../protocol/frame-codec.ts';
+import { type Frame } from '../protocol/frame-codec.ts';
 import { nakReasonName, typeName, type NakReasonName } from '../protocol/messages.ts';
 import { unpackNak } from '../protocol/payloads.ts';
 import type { Connection } from './connection.ts';
@@ -139,7 +139,7 @@ export class RequestPipe {
     // the link is FIFO, so their responses were lost. The device answers them from its history.
     for (let k = 0; k < idx; k++) {
       const o = this.outstanding[k]!;
-      if (!o.response && olderTx(o.lastTx, f.tx) && !this.resend(o)) return;
+      if (!o.response && this.conn.olderTx(o.lastTx, f.tx) && !this.resend(o)) return;
     }
     this.deliver();
   }
@@ -159,8 +159,8 @@ export class RequestPipe {
     // A NAK refusing a line whose tag could not be read carries the tag of the last well-formed
     // request: the refused line was transmitted after that one (PROTOCOL.md 3.3).
     const unreadable = reason === 'CRC' || reason === 'TOO_LONG' || reason === 'BAD_VERSION';
-    const provokedBy = unreadable ? (f.tx + 1) & 0xffff : f.tx;
-    if (this.goBackTx !== undefined && olderTx(provokedBy, this.goBackTx)) {
+    const provokedBy = unreadable ? this.conn.txAfter(f.tx) : f.tx;
+    if (this.goBackTx !== undefined && this.conn.olderTx(provokedBy, this.goBackTx)) {
       this.conn.stats.naksIgnored++;
       return;
     }
@@ -204,7 +204,7 @@ export class RequestPipe {
   private transmit(e: Entry): void {
     e.lastTx = this.conn.nextTx();
     e.sentAt.set(e.lastTx, this.conn.elapsed());
-    this.conn.send(encodeFrame({ type: e.type, seq: e.seq, tx: e.lastTx }, e.payload));
+    this.conn.sendFrame({ type: e.type, seq: e.seq, tx: e.lastTx }, e.payload);
   }
 
   /** Re-send one request; false (and the session failed) when it has been re-sent too often. */

@@ -24,9 +24,15 @@ export interface SessionOptions {
   readonly helloRetryMs?: number;
   /** Sequence number of the HELLO (default 0); requests follow from it, wrapping at 16 bits. */
   readonly initialSeq?: number;
+  /** Framing (PROTOCOL.md 8): `auto` (default) uses v2 when the device speaks it, else v1;
+   *  `v2` fails the handshake with a device that does not; `v1` never asks. */
+  readonly framing?: FramingChoice;
   /** Aborting stops the session promptly with an INTERRUPTED error. */
   readonly signal?: AbortSignal;
 }
+
+export type FramingChoice = 'v1' | 'v2' | 'auto';
+export const FRAMING_CHOICES: readonly FramingChoice[] = ['v1', 'v2', 'auto'];
 
 export type ResolvedSessionOptions = Required<Omit<SessionOptions, 'signal' | 'linkRate' | 'requestTimeoutMs'>> & {
   /** null: derive from the link rate once the device's frame size is known. */
@@ -42,6 +48,7 @@ export const SESSION_DEFAULTS = {
   handshakeTimeoutMs: 5000,
   helloRetryMs: 300,
   initialSeq: 0,
+  framing: 'auto',
 } as const;
 
 export function checkSessionOptions(o: SessionOptions): ResolvedSessionOptions {
@@ -55,6 +62,7 @@ export function checkSessionOptions(o: SessionOptions): ResolvedSessionOptions {
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? SESSION_DEFAULTS.handshakeTimeoutMs,
     helloRetryMs: o.helloRetryMs ?? SESSION_DEFAULTS.helloRetryMs,
     initialSeq: o.initialSeq ?? SESSION_DEFAULTS.initialSeq,
+    framing: o.framing ?? SESSION_DEFAULTS.framing,
   };
   const check = (key: keyof ResolvedSessionOptions, ok: boolean, what: string): void => {
     if (!ok) throw new HarnessError('CONFIG', `session option ${key}=${String(r[key])} must be ${what}`, { key, target: r.target });
@@ -68,5 +76,6 @@ export function checkSessionOptions(o: SessionOptions): ResolvedSessionOptions {
   check('handshakeTimeoutMs', r.handshakeTimeoutMs > 0 && Number.isFinite(r.handshakeTimeoutMs), 'a positive number of ms');
   check('helloRetryMs', r.helloRetryMs > 0 && Number.isFinite(r.helloRetryMs), 'a positive number of ms');
   check('initialSeq', int(r.initialSeq, 0, 0xffff), 'an integer in 0 .. 65535');
+  check('framing', FRAMING_CHOICES.includes(r.framing), `one of ${FRAMING_CHOICES.join(', ')}`);
   return r;
 }

@@ -101,7 +101,8 @@ export class Session {
     linkRate: LinkRate | undefined,
   ) {
     this.boot = boot;
-    this.window = Math.max(1, Math.min(opts.window, info.window, info.history));
+    // v2's 7-bit tags stay unambiguous with at most 32 requests in flight (PROTOCOL.md 8.3)
+    this.window = Math.max(1, Math.min(opts.window, info.window, info.history, conn.framing === 2 ? 32 : 0x7fff));
     this.stall =
       opts.requestTimeoutMs !== null || !linkRate
         ? { ms: opts.requestTimeoutMs ?? 30_000, formula: `${opts.requestTimeoutMs ?? 30_000} ms (given)` }
@@ -125,7 +126,7 @@ export class Session {
     const opts = checkSessionOptions(options);
     const conn = new Connection(link, opts.target, options.signal);
     try {
-      const hs = await handshake(conn, { timeoutMs: opts.handshakeTimeoutMs, retryMs: opts.helloRetryMs, seq: opts.initialSeq });
+      const hs = await handshake(conn, { timeoutMs: opts.handshakeTimeoutMs, retryMs: opts.helloRetryMs, seq: opts.initialSeq, framing: opts.framing });
       if (conn.failed) throw conn.failed;
       return new Session(conn, hs.info, hs.boot, opts, (opts.initialSeq + 1) & 0xffff, options.linkRate);
     } catch (e) {
@@ -136,6 +137,11 @@ export class Session {
 
   get target(): string {
     return this.conn.target;
+  }
+
+  /** The framing of the session (PROTOCOL.md 8): 2 when the device agreed to v2. */
+  get framing(): 1 | 2 {
+    return this.conn.framing;
   }
 
   /** Frames kept in flight: min(host window, device window, device history). */

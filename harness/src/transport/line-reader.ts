@@ -11,13 +11,23 @@ import type { Readable } from 'node:stream';
 
 import { HOST_LINE_LIMIT } from '../protocol/messages.ts';
 import { ByteRing, DEFAULT_RING_SIZE } from './byte-ring.ts';
-import { LineSplitter } from './line-splitter.ts';
+import { cobsMaxEncodedSize } from '../protocol/cobs.ts';
+import { UnitSplitter } from './unit-splitter.ts';
+
+/** Largest framing v2 unit a host accepts: the COBS bytes of a 3-byte header, the protocol's
+ *  largest payload (4096) and the CRC. */
+export const HOST_FRAME_LIMIT = cobsMaxEncodedSize(3 + 4096 + 4);
 
 export interface LineHandler {
   /** One line without its '\n'; the bytes are only valid during the call. */
   line(bytes: Buffer): void;
   /** A line over the limit was cut; `head` is its beginning (`limit` bytes, valid during the call). */
   overlong(head: Buffer): void;
+  /** A framing v2 unit (its COBS bytes, without the delimiter; valid during the call). Only
+   *  once armed (arm(true)). */
+  frame?(bytes: Buffer): void;
+  /** A framing v2 unit over HOST_FRAME_LIMIT was cut; `head` is its beginning. */
+  overlongFrame?(head: Buffer): void;
   /** The stream ended (EOF or closed). Called at most once, after the last line. */
   end(): void;
   /** The stream reported an error. */
@@ -42,7 +52,7 @@ export interface LineReaderStats {
 
 export class LineReader {
   private readonly ring: ByteRing;
-  private readonly splitter: LineSplitter;
+  private readonly splitter: UnitSplitter;
   private finished = false;
   private detached = false;
   private readonly onData = (chunk: Buffer | string): void => {
@@ -62,12 +72,18 @@ export class LineReader {
     opts: LineReaderOptions = {},
   ) {
     this.ring = new ByteRing(opts.ringSize ?? DEFAULT_RING_SIZE);
-    this.splitter = new LineSplitter(opts.limit ?? HOST_LINE_LIMIT, {
+    this.splitter = new UnitSplitter(opts.limit ?? HOST_LINE_LIMIT, HOST_FRAME_LIMIT, {
       line: (bytes) => {
         if (!this.detached) handler.line(bytes);
       },
       overlong: (head) => {
         if (!this.detached) handler.overlong(head);
+      },
+      frame: (bytes) => {
+        if (!this.detached) handler.frame?.(bytes);
+      },
+      overlongFrame: (head) => {
+        if (!this.detached) handler.overlongFrame?.(head);
       },
     });
     input.on('error', this.onError);
@@ -77,6 +93,11 @@ export class LineReader {
     input.on('data', this.onData);
   }
 
+  /** Expect framing v2 (PROTOCOL.md 8.2): a 0x00 from the device starts v2 frames. */
+  arm(on: boolean): void {
+    this.splitter.arm(on);
+  }
+
   /** The last bytes received (up to the ring size), oldest first. */
   lastBytes(): Uint8Array {
     return this.ring.snapshot();
@@ -84,7 +105,8 @@ export class LineReader {
 
   get stats(): LineReaderStats {
     const s = this.splitter.stats;
-    return { bytes: this.ring.total, lines: s.lines, overlong: s.overlong, discardedBytes: s.discardedBytes, maxPending: s.maxPending };
+    const f = this.splitter.frameStats;
+    return { bytes: this.ring.total, lines: s.lines + f.frames, overlong: s.overlong + f.overlong, discardedBytes: s.discardedBytes + f.discardedBytes, maxPending: s.maxPending };
   }
 
   /** Stop reading and release the input stream (which stays open, paused). Idempotent. */

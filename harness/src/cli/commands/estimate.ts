@@ -106,13 +106,13 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
     const kernelProfile: TargetProfile = { ...profile, firmware: kernelsFile };
     const noise = Int16Array.from({ length: 160 * 16 }, (_, i) => Math.round(8000 * Math.sin(i * 0.37) * Math.cos(i * 0.011)));
     process.stderr.write(`kernel benchmarks: ${displayPath(kernelsFile)} on ${profile.name}\n`);
-    const kernelMedians = await withSession(createProfileTarget(kernelProfile), { handshakeTimeoutMs: profile.handshakeTimeoutMs }, (s) => profileMedians(s, [{ input: noise, params: {}, id: 'kernels' }]));
+    const kernelMedians = await withSession(createProfileTarget(kernelProfile), { framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs }, (s) => profileMedians(s, [{ input: noise, params: {}, id: 'kernels' }]));
     const costs = kernelCosts(kernelMedians);
     const cases = (await loadSuites(defaults.vectorsDir, [args.suite], { requireGoldens: false })).flatMap((x) => x.cases);
     process.stderr.write(`measured profile: ${displayPath(profile.firmware)} on ${profile.name}, suite ${args.suite} (${cases.length} cases)\n`);
     let desc = '';
     let unit = 'counts';
-    const measured = await withSession(createProfileTarget(profile), { handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
+    const measured = await withSession(createProfileTarget(profile), { framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs }, async (s) => {
       desc = s.info.modelDesc;
       unit = s.info.counter === 'icount' ? 'instructions' : s.info.counter === 'dwt' ? 'cycles' : s.info.counter;
       if (s.info.model !== table.model) throw new HarnessError('INPUT', `${displayPath(tableFile)} describes model ${table.model}, the image runs ${s.info.model}`, { file: tableFile });

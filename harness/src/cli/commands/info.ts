@@ -16,6 +16,12 @@ interface InfoArgs extends TargetArgs {
   stats: boolean;
 }
 
+/** The framing in use and what the device offers (PROTOCOL.md 8). */
+export function framingText(info: DeviceInfo): string {
+  const inUse = info.framing === 2 ? 'v2 (binary, COBS)' : 'v1 (base64 lines)';
+  return `${inUse}; the device speaks ${(info.framings ?? [1]).map((f) => `v${f}`).join(', ')}`;
+}
+
 export function formatInfo(info: DeviceInfo): string {
   const rows: Array<[string, string]> = [
     ['firmware', `${info.fw} ${info.fwVersion} (build ${info.build})`],
@@ -26,7 +32,7 @@ export function formatInfo(info: DeviceInfo): string {
     ['clock', info.clock > 0 ? `${info.clock} Hz (as the device reports it)` : 'n/a'],
     ['counter', info.counter],
     ['window', `${info.window} (history ${info.history}), max payload ${info.maxPayload} bytes`],
-    ['protocol', `v${info.proto}`],
+    ['protocol', `v${info.proto}, framing ${framingText(info)}`],
   ];
   if (info.stages?.length) rows.push(['stages', `${info.stages.join(', ')} (hil run --profile)`]);
   if (info.taps) rows.push(['taps', `${formatTaps(info.taps)} (first divergent stage on a mismatch)`]);
@@ -62,7 +68,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
   handler: runHandler<InfoArgs>(async (args) => {
     const profile = profileFromArgs(args);
     const target = createProfileTarget(profile);
-    await withSession(target, { window: checkWindow(args.window), handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
+    await withSession(target, { window: checkWindow(args.window), framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
       const stats = args.stats ? await s.stats() : undefined;
       if (args.json) {
         process.stdout.write(`${JSON.stringify({ target: target.description, info: s.info, stats }, null, 2)}\n`);

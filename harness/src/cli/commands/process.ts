@@ -49,7 +49,7 @@ export const processCommand: CommandModule<object, ProcessArgs> = {
     const profile = profileFromArgs(args);
     const target = createProfileTarget(profile);
     const started = performance.now();
-    const result = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
+    const result = await withSession(target, { window, framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
       requireMono16(wav, { rate: s.info.rate }, args.input);
       const applied = await applyParams(s, params);
       await s.reset();

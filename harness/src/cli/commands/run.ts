@@ -106,6 +106,8 @@ export const runCommand: CommandModule<object, RunCommandArgs> = {
         cases,
         selection: { suites: suites.map((s) => s.name), tags: args.tag ?? [], grep: args.grep ?? null, shard: args.shard ?? null, jobs },
         window: checkWindow(args.window ?? cfg.defaults.window),
+        framing: args.framing ?? 'auto',
+        quality: args.quality !== false,
         jobs,
         retries: args.retries ?? cfg.defaults.retries,
         params: { ...cfg.profile.params, ...(args['params-file'] ? (await readParamsFile(args['params-file'])).params : {}), ...parseParams(args.param) },

@@ -119,7 +119,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     const controller = new AbortController();
     if (args.interactive) {
       if (args.param?.length) throw new HarnessError('USAGE', '--param sweeps are not run in --interactive mode; use set and ab at the prompt', { key: 'param' });
-      return withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
+      return withSession(target, { window, framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
         for (const [k, v] of Object.entries({ ...profile.params, ...fromFile, ...held })) await s.setParam(k, v);
         await runRepl({ input: process.stdin, output: process.stdout, session: s, loadCase: async (spec) => loadTuneCase(await resolveSpec(spec), s.info.rate) });
         return EXIT.OK;
@@ -140,7 +140,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       controller.abort();
     });
     try {
-      const { report, written } = await withSession(target, { window, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
+      const { report, written } = await withSession(target, { window, framing: args.framing, handshakeTimeoutMs: profile.handshakeTimeoutMs, linkRate: profileLinkRate(profile) }, async (s) => {
         checkAxes(axes, s.info.params, s.info.model);
         checkAxes(Object.entries(base).map(([name, v]) => ({ name, values: [v] })), s.info.params, s.info.model);
         const tc = await loadTuneCase(src, s.info.rate);
