@@ -12,6 +12,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import { REPO_ROOT } from '../src/core/paths.ts';
+import type { RunReport } from '../src/core/results.ts';
 import { HIL_BIN, type CliResult } from './helpers/run-cli.ts';
 import { runWithReport } from './helpers/run-report.ts';
 import { tempConfig } from './helpers/temp-config.ts';
@@ -43,6 +44,13 @@ function runMeasured(args: string[], env: Record<string, string>): Promise<CliRe
       resolve({ code, stdout, stderr, peakKb });
     });
   });
+}
+
+/** The report.json of a `hil run` whose last stdout line names its report.html. */
+function reportOf(r: CliResult): RunReport {
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  expect(last, r.stderr).to.match(/report\.html$/);
+  return JSON.parse(readFileSync(path.join(path.dirname(path.resolve(REPO_ROOT, last)), 'report.json'), 'utf8')) as RunReport;
 }
 
 function oneLine(r: CliResult): string {
@@ -82,6 +90,22 @@ describe('reliability: a hostile device (issue 8.5)', function () {
     expect(r.peakKb).to.be.above(0).and.below(RSS_BOUND_KB);
     process.stdout.write(`      oversize: ${(Number(m![1]) / 1e9).toFixed(1)} GB received, peak RSS ${(r.peakKb / 1024).toFixed(0)} MiB\n`);
   });
+
+  for (const mode of ['v2-endless', 'v2-oversize'] as const) {
+    it(`framing v2, ${mode === 'v2-endless' ? 'a frame that never ends' : '1 MiB frames'}: bounded memory, the case an error naming the silence`, async () => {
+      const r = await runMeasured(['run', '--config', tempConfig({}, 'hil-hostile-v2-').config, '--target', 'sim', '--firmware', HOSTILE, '--suite', 'smoke', '--grep', 'smoke/impulse', '--retries', '0'], { HIL_HOSTILE_MODE: mode });
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).not.to.match(/\n\s+at /);
+      expect(r.stderr).to.match(/smoke\/impulse/);
+      expect(r.peakKb).to.be.above(0).and.below(RSS_BOUND_KB);
+      const report = reportOf(r);
+      expect(report.device?.framing, 'the session was in framing v2').to.equal(2);
+      // no unit it sends is a frame: the session hears nothing and says so
+      expect(report.cases[0]!.status).to.equal('error');
+      expect(report.cases[0]!.error?.message).to.match(/the device stopped answering/).and.match(/last bytes received: "…ZZZZ/);
+      process.stdout.write(`      ${mode}: peak RSS ${(r.peakKb / 1024).toFixed(0)} MiB\n`);
+    });
+  }
 
   it('a flood of long log lines: the device log is capped, memory bounded', async () => {
     const r = await runMeasured(['info', '--target', 'sim', '--firmware', HOSTILE, '--handshake-timeout', '4000'], { HIL_HOSTILE_MODE: 'log-flood' });

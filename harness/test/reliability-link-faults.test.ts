@@ -49,26 +49,31 @@ function expectSurvived(report: RunReport, rate: number): void {
 describe('reliability: link faults at a byte error rate of 1e-3 both ways (issue 8.1)', function () {
   this.timeout(120_000);
 
-  it('sim: the smoke suite stays bit-exact and the report counts re-sends and CRC errors', async function () {
-    if (!existsSync(builtinProfile('sim').firmware)) this.skip();
-    const { config } = tempConfig();
-    const r = await runWithReport(['--config', config, '--target', 'sim', '--suite', 'smoke', '--fault-rate', '1e-3', '--fault-seed', '11']);
-    expect(r.code, r.stderr).to.equal(0);
-    expectSurvived(r.report, 1e-3);
-    expect(r.report.command).to.include('--fault-rate');
-    // visible to a person too
-    expect(r.html).to.match(/Link fault injection \(soak\): per-byte rate 0\.001/).and.match(/Link recovery: \d+ lines re-sent/);
-  });
+  // framing v2 (the default with the reference firmware, PROTOCOL.md 8) and v1
+  for (const framing of [2, 1] as const) {
+    it(`sim, framing v${framing}: the smoke suite stays bit-exact and the report counts re-sends and CRC errors`, async function () {
+      if (!existsSync(builtinProfile('sim').firmware)) this.skip();
+      const { config } = tempConfig();
+      const r = await runWithReport(['--config', config, '--target', 'sim', '--suite', 'smoke', '--fault-rate', '1e-3', '--fault-seed', '11', '--framing', `v${framing}`]);
+      expect(r.code, r.stderr).to.equal(0);
+      expectSurvived(r.report, 1e-3);
+      expect(r.report.device?.framing).to.equal(framing);
+      expect(r.report.command).to.include('--fault-rate');
+      // visible to a person too
+      expect(r.html).to.match(/Link fault injection \(soak\): per-byte rate 0\.001/).and.match(/Link recovery: \d+ lines re-sent/);
+    });
 
-  it('qemu: the smoke and edge suites stay bit-exact through the same faults', async function () {
-    if (!HAVE_QEMU || !existsSync(builtinProfile('qemu').firmware)) this.skip();
-    const { config } = tempConfig();
-    const r = await runWithReport(['--config', config, '--target', 'qemu', '--suite', 'smoke', 'edge', '--fault-rate', '1e-3', '--fault-seed', '11']);
-    expect(r.code, r.stderr).to.equal(0);
-    expectSurvived(r.report, 1e-3);
-    expect(r.report.cases).to.have.length.above(8);
-    expect(r.report.reliability!.targetStarts).to.equal(1);
-  });
+    it(`qemu, framing v${framing}: the smoke and edge suites stay bit-exact through the same faults`, async function () {
+      if (!HAVE_QEMU || !existsSync(builtinProfile('qemu').firmware)) this.skip();
+      const { config } = tempConfig();
+      const r = await runWithReport(['--config', config, '--target', 'qemu', '--suite', 'smoke', 'edge', '--fault-rate', '1e-3', '--fault-seed', '11', '--framing', `v${framing}`]);
+      expect(r.code, r.stderr).to.equal(0);
+      expectSurvived(r.report, 1e-3);
+      expect(r.report.device?.framing).to.equal(framing);
+      expect(r.report.cases).to.have.length.above(8);
+      expect(r.report.reliability!.targetStarts).to.equal(1);
+    });
+  }
 
   it('rejects bad fault options with one line naming the option', async () => {
     for (const [args, re] of [

@@ -114,4 +114,13 @@ describe('frame codec properties (seeded)', () => {
       expect(decodeLine(t)).to.deep.equal({ kind: 'log', text: t });
     }
   });
+  it('NULs before the marker (a device resync after a reset, PROTOCOL.md 8.1) are skipped; NULs elsewhere stay text', () => {
+    const line = encodeFrame({ type: MsgType.BOOT, seq: 0, tx: 0 }, Buffer.from('reason=power-on\n'));
+    for (const d of [decodeLine(`\0${line}`), decodeLineBytes(Buffer.from(`\0\0${line}`, 'latin1'))]) {
+      expect(d.kind).to.equal('frame');
+      if (d.kind === 'frame') expect(d.frame.type).to.equal(MsgType.BOOT);
+    }
+    expect(decodeLine('\0boot text').kind).to.equal('log');
+    expect(decodeLineBytes(Buffer.from('\0x@:', 'latin1')).kind).to.equal('log');
+  });
 });

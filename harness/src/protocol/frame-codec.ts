@@ -61,7 +61,8 @@ export function encodeFrame(h: FrameHeader, payload: Uint8Array = new Uint8Array
 
 /** Classify and decode one received line (without its newline; a trailing '\r' is ignored). */
 export function decodeLine(raw: string): LineKind {
-  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // NULs before the marker are a device's resync after a reset (PROTOCOL.md 8.1), not text
+  const line = (raw.endsWith('\r') ? raw.slice(0, -1) : raw).replace(/^\0+(?=@:)/, '');
   if (!line.startsWith(LINE_MARKER)) return { kind: 'log', text: line };
   const b64 = line.slice(LINE_MARKER.length);
   if (b64.length % 4 !== 0 || !BASE64_RE.test(b64)) return BAD_BASE64;

@@ -28,6 +28,19 @@ const tenSeconds = new Prng(0xa0d10).int16(160_000);
 describe('Session against the fake device', function () {
   this.timeout(60_000);
 
+  it('framing: a v1-only device stays in v1 under auto, and --framing v2 fails the handshake with one line naming it', async () => {
+    const auto = await open(new FakeDevice({}));
+    try {
+      expect(auto.framing).to.equal(1);
+      expect(auto.info.framings).to.equal(undefined);
+    } finally {
+      await auto.close();
+    }
+    const e = await rejection(open(new FakeDevice({}), { framing: 'v2', handshakeTimeoutMs: 2000 }));
+    expect(e.code).to.equal('HANDSHAKE');
+    expect(e.message).to.equal("fake:gain: --framing v2: the device does not speak framing v2 (its INFO says framings=1): rebuild its firmware with this hil's agent, or use --framing v1 or auto");
+  });
+
   it('handshakes and reports the device identity, window and parameters', async () => {
     const dev = new FakeDevice({ bootReason: 'power-on', window: 4 });
     const s = await open(dev);
