@@ -62,7 +62,28 @@ void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
 void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) put_byte(w, p[i]);
+    uint32_t c = w->crc;
+    for (i = 0; i < n; i++) c = HIL_CRC_STEP(c, p[i]);
+    w->crc = c;
+    /* stuff run by run: each run of non-zero bytes is one memcpy into the open block */
+    while (n > 0u) {
+        const size_t room = 0xFFu - (size_t)w->code; /* bytes the open block still takes */
+        const size_t k = n < room ? n : room;
+        const uint8_t *z = (const uint8_t *)memchr(p, 0, k);
+        const size_t run = z != NULL ? (size_t)(z - p) : k;
+        memcpy(w->buf + w->w, p, run);
+        w->w += run;
+        w->code = (uint8_t)(w->code + run);
+        p += run;
+        n -= run;
+        if (z != NULL) { /* the zero closes the block */
+            finish_block(w);
+            p++;
+            n--;
+        } else if (w->code == 0xFFu) {
+            finish_block(w);
+        }
+    }
 }
 
 size_t hil_v2_end(hil_v2_writer_t *w)
@@ -91,62 +112,92 @@ size_t hil_frame2_encode(const hil_header_t *h, const uint8_t *payload, uint8_t 
     return hil_v2_end(&w);
 }
 
-/** Decoder state: the last four bytes are held back until more arrive (they may be the CRC). */
+/** Decoded size of COBS bytes, or -1 when they are not COBS (a zero code, a code running past
+ *  the end). Walks the codes only. */
+static long cobs_size(const uint8_t *enc, size_t n)
+{
+    size_t r = 0, total = 0;
+    if (n == 0u) return -1;
+    while (r < n) {
+        const size_t code = enc[r++];
+        if (code == 0u || code - 1u > n - r) return -1;
+        total += code - 1u;
+        r += code - 1u;
+        if (code != 0xFFu && r < n) total++;
+    }
+    return (long)total;
+}
+
+/** Decoder state: where each decoded byte goes (header, CRC-covered body, the CRC). */
 typedef struct {
     uint8_t hdr[3];
-    uint8_t tail[4];
-    size_t n;       /**< bytes decoded so far */
-    size_t hs;      /**< header size, known from the first byte */
-    uint32_t crc;   /**< over the bytes that left the delay line */
+    uint8_t crcb[4];
+    size_t q;        /**< decoded bytes so far */
+    size_t hs;       /**< header size, known from the first byte */
+    size_t body_end; /**< total - 4: where the CRC starts */
+    uint32_t crc;    /**< running CRC register over bytes 0 .. body_end-1 */
     uint8_t *payload;
     size_t cap;
 } dec2_t;
 
-static void dec_put(dec2_t *d, uint8_t b)
+/** Route k decoded bytes at p (a run of one block, or one implied zero). */
+static void dec_span(dec2_t *d, const uint8_t *p, size_t k)
 {
-    if (d->n >= 4u) {
-        const uint8_t out = d->tail[d->n & 3u];
-        const size_t q = d->n - 4u; /* index of `out` in the frame */
-        d->crc = HIL_CRC_STEP(d->crc, out);
-        if (q == 0u) d->hs = (out & 0x80u) != 0u ? 3u : 2u;
-        if (q < d->hs) {
-            d->hdr[q] = out;
-        } else if (q - d->hs < d->cap) {
-            d->payload[q - d->hs] = out;
+    while (k > 0u) {
+        if (d->q < d->hs) { /* header: byte by byte (2 or 3 of them) */
+            if (d->q == 0u) d->hs = (p[0] & 0x80u) != 0u ? 3u : 2u;
+            d->crc = HIL_CRC_STEP(d->crc, p[0]);
+            if (d->q < d->hs) d->hdr[d->q] = p[0];
+            d->q++;
+            p++;
+            k--;
+        } else if (d->q < d->body_end) { /* payload: CRC and copy a whole stretch */
+            const size_t m = k < d->body_end - d->q ? k : d->body_end - d->q;
+            const size_t at = d->q - d->hs;
+            size_t i;
+            uint32_t c = d->crc;
+            for (i = 0; i < m; i++) c = HIL_CRC_STEP(c, p[i]);
+            d->crc = c;
+            if (at < d->cap) memcpy(d->payload + at, p, m < d->cap - at ? m : d->cap - at);
+            d->q += m;
+            p += m;
+            k -= m;
+        } else { /* the CRC */
+            d->crcb[d->q - d->body_end] = p[0];
+            d->q++;
+            p++;
+            k--;
         }
     }
-    d->tail[d->n & 3u] = b;
-    d->n++;
 }
 
 int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
                       hil_header_t *h, uint8_t *payload, size_t cap)
 {
+    static const uint8_t zero = 0u;
     dec2_t d;
     size_t r = 0, len;
     uint32_t got;
+    const long total = cobs_size(enc, n);
+    if (total < 0 || (size_t)total < 4u + 2u) return HIL_NAK_CRC;
     memset(&d, 0, sizeof d);
-    d.hs = 3u;
+    d.hs = 3u; /* until the first byte says otherwise (it is decoded first) */
+    d.body_end = (size_t)total - 4u;
     d.crc = 0xFFFFFFFFu;
     d.payload = payload;
     d.cap = cap;
-    if (n == 0u) return HIL_NAK_CRC;
     while (r < n) {
-        const uint8_t code = enc[r++];
-        uint8_t k;
-        if (code == 0u || (size_t)code - 1u > n - r) return HIL_NAK_CRC;
-        for (k = 1u; k < code; k++) {
-            const uint8_t b = enc[r++];
-            if (b == 0u) return HIL_NAK_CRC;
-            dec_put(&d, b);
-        }
-        if (code != 0xFFu && r < n) dec_put(&d, 0u);
+        const size_t code = enc[r++];
+        if (memchr(enc + r, 0, code - 1u) != NULL) return HIL_NAK_CRC; /* a zero inside a block */
+        dec_span(&d, enc + r, code - 1u);
+        r += code - 1u;
+        if (code != 0xFFu && r < n) dec_span(&d, &zero, 1u);
     }
-    if (d.n < 4u + 2u || d.n < 4u + d.hs) return HIL_NAK_CRC;
-    got = (uint32_t)d.tail[d.n & 3u] | ((uint32_t)d.tail[(d.n + 1u) & 3u] << 8) |
-          ((uint32_t)d.tail[(d.n + 2u) & 3u] << 16) | ((uint32_t)d.tail[(d.n + 3u) & 3u] << 24);
+    if ((size_t)total < 4u + d.hs) return HIL_NAK_CRC;
+    got = (uint32_t)d.crcb[0] | ((uint32_t)d.crcb[1] << 8) | ((uint32_t)d.crcb[2] << 16) |
+          ((uint32_t)d.crcb[3] << 24);
     if (~d.crc != got) return HIL_NAK_CRC;
-    len = d.n - 4u - d.hs;
+    len = (size_t)total - 4u - d.hs;
     h->ver = (uint8_t)HIL_FRAMING_V2;
     h->type = d.hs == 3u ? d.hdr[2] : audio_type;
     /* the 16-bit sequence number nearest seq_ref with this low byte */

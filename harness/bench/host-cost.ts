@@ -47,6 +47,8 @@ import { readFloor, readFloorSerial } from './read-floor.ts';
 import { startPtyRelay, writeRelayScript, type PtyRelay } from './paced-relay.ts';
 
 export const GOAL_HOST_CPU_PERCENT = 2;
+/** Issue 17: over serialport, as a board, at most 1 % of a core at real-time rate. */
+export const GOAL_HOST_CPU_PERCENT_SERIAL = 1;
 
 export type BenchLink = 'pipe' | 'pty';
 
@@ -218,11 +220,11 @@ export async function runHostCost(argv: readonly string[] = [], machine?: Machin
       'the line model runs in its own process, as a UART would. One unmeasured file streams first to warm the process up; "whole run" still includes each row\'s start-up and first case; ' +
       '"steady state" counts the cases after the first, which is what a long regression on a board costs per audio second.',
   ].join('\n');
-  const goal = (r: HostCostRow, what: string): Goal => {
+  const goal = (r: HostCostRow, what: string, limit: number): Goal => {
     const { xs, median } = spread(r);
     return {
-      goal: `harness CPU < ${GOAL_HOST_CPU_PERCENT} % of one reference core at real-time rate (link-paced, ${what})`,
-      met: median * speed < GOAL_HOST_CPU_PERCENT,
+      goal: `harness CPU <= ${limit} % of one reference core at real-time rate (link-paced, ${what})`,
+      met: median * speed <= limit,
       detail:
         `${(median * speed).toFixed(2)} % at the reference core's speed; raw ${median.toFixed(2)} % in steady state on a core ${speed.toFixed(2)}x the reference (median of ${xs.length} runs: ${xs.map((x) => x.toFixed(2)).join(' / ')}), ` +
         `${r.cpuPercentOfRealTime.toFixed(2)} % over the first whole run with start-up, ` +
@@ -230,8 +232,8 @@ export async function runHostCost(argv: readonly string[] = [], machine?: Machin
     };
   };
   const goals: Goal[] = [
-    ...(rt ? [goal(rt, 'pipe to the sim')] : []),
-    ...(rtPty ? [goal(rtPty, 'serialport on a pty, as a board')] : []),
+    ...(rt ? [goal(rt, 'pipe to the sim', GOAL_HOST_CPU_PERCENT)] : []),
+    ...(rtPty ? [goal(rtPty, 'serialport on a pty, as a board', GOAL_HOST_CPU_PERCENT_SERIAL)] : []),
   ];
   return { name: 'host-cost', json: { environment: benchEnvironment(), budgetSeconds: budget, repeats, links, rows, readFloorCpuPercent: floorPct, readFloorSerialCpuPercent: floorPty,
       capacity: capacityJson(capBefore, capAfter), coreSpeed: speed,

@@ -14,11 +14,13 @@ import type { SerialPort } from 'serialport';
 
 /**
  * After a read that emptied the fd, wait this long before reading again, so that the chunks a
- * USB-serial adapter delivers about every millisecond are read several at a time. 3 ms is far
- * below a frame (10 ms) and the window's slack (8 frames); on a quiet line the read waits for
- * the poller instead, so nothing spins.
+ * USB-serial adapter delivers about every millisecond are read several at a time. 8 ms is below a
+ * frame at real time (10 ms; framing v2 at 460800 baud carries one every 7.3 ms) and far below the
+ * window's slack (8 frames); on a quiet line the read waits for the poller instead, so nothing
+ * spins. (3 ms before framing v2: the pty floor in harness/bench/host-cost.ts fell from 1.9 % to
+ * 1.2 % of a core at 8 ms.)
  */
-const READ_COALESCE_MS = 3;
+const READ_COALESCE_MS = 8;
 
 /** What directFdIo() needs of serialport's Linux/macOS binding port (bindings-cpp 13). */
 interface UnixBindingPort {
