@@ -1166,8 +1166,8 @@ static void handle_frame2(hil_agent_t *a, const uint8_t *enc, size_t n)
     hil_header_t h;
     int r;
     a->stats.rx_lines++;
-    r = hil_frame2_decode(enc, n, a->expected, HIL_MSG_PROCESS, &h, a->rx.b,
-                          HIL_AGENT_MAX_PAYLOAD);
+    r = hil_frame2_decode_unit(enc, n, a->expected, HIL_MSG_PROCESS, &h, a->rx.b,
+                               HIL_AGENT_MAX_PAYLOAD);
     handle_request(a, r, &h, HIL_FRAMING_V2);
 }
 

@@ -53,6 +53,11 @@ void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n);
  *  0 with one: the sink got everything). */
 size_t hil_v2_end(hil_v2_writer_t *w);
 
+/** hil_frame2_decode for a unit split at 0x00 (so it holds none): the same result, without the
+ *  scan for a 0x00 inside a block. */
+int hil_frame2_decode_unit(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
+                           hil_header_t *h, uint8_t *payload, size_t cap);
+
 /** Largest framing v2 unit the agent receives (PROTOCOL.md 8): the COBS bytes of a 3-byte header,
  *  the largest payload and the CRC. */
 #define HIL_AGENT_V2_UNIT_MAX \

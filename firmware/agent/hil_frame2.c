@@ -61,22 +61,26 @@ void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
 
 void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
 {
-    size_t i;
     uint32_t c = w->crc;
-    for (i = 0; i < n; i++) c = HIL_CRC_STEP(c, p[i]);
-    w->crc = c;
-    /* stuff run by run: each run of non-zero bytes is one memcpy into the open block */
+    /* stuff run by run: one loop takes the CRC of each byte and stores it into the open block,
+     * up to a zero (which closes the block) or the block's 254th byte */
     while (n > 0u) {
         const size_t room = 0xFFu - (size_t)w->code; /* bytes the open block still takes */
         const size_t k = n < room ? n : room;
-        const uint8_t *z = (const uint8_t *)memchr(p, 0, k);
-        const size_t run = z != NULL ? (size_t)(z - p) : k;
-        memcpy(w->buf + w->w, p, run);
+        uint8_t *dst = w->buf + w->w;
+        size_t run;
+        for (run = 0; run < k; run++) {
+            const uint8_t b = p[run];
+            if (b == 0u) break;
+            c = HIL_CRC_STEP(c, b);
+            dst[run] = b;
+        }
         w->w += run;
         w->code = (uint8_t)(w->code + run);
         p += run;
         n -= run;
-        if (z != NULL) { /* the zero closes the block */
+        if (run < k) { /* a zero closes the block */
+            c = HIL_CRC_STEP(c, 0u);
             finish_block(w);
             p++;
             n--;
@@ -84,6 +88,7 @@ void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
             finish_block(w);
         }
     }
+    w->crc = c;
 }
 
 size_t hil_v2_end(hil_v2_writer_t *w)
@@ -154,11 +159,17 @@ static void dec_span(dec2_t *d, const uint8_t *p, size_t k)
         } else if (d->q < d->body_end) { /* payload: CRC and copy a whole stretch */
             const size_t m = k < d->body_end - d->q ? k : d->body_end - d->q;
             const size_t at = d->q - d->hs;
+            const size_t keep = at >= d->cap ? 0u : (m < d->cap - at ? m : d->cap - at);
+            uint8_t *dst = d->payload + (at < d->cap ? at : 0u);
             size_t i;
             uint32_t c = d->crc;
-            for (i = 0; i < m; i++) c = HIL_CRC_STEP(c, p[i]);
+            for (i = 0; i < keep; i++) { /* CRC and store in one pass */
+                const uint8_t b = p[i];
+                c = HIL_CRC_STEP(c, b);
+                dst[i] = b;
+            }
+            for (; i < m; i++) c = HIL_CRC_STEP(c, p[i]); /* beyond the capacity: CRC only */
             d->crc = c;
-            if (at < d->cap) memcpy(d->payload + at, p, m < d->cap - at ? m : d->cap - at);
             d->q += m;
             p += m;
             k -= m;
@@ -171,8 +182,10 @@ static void dec_span(dec2_t *d, const uint8_t *p, size_t k)
     }
 }
 
-int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
-                      hil_header_t *h, uint8_t *payload, size_t cap)
+/** hil_frame2_decode; `check_zeros` 0 skips the scan for a 0x00 inside a block (a receiver that
+ *  split its units at 0x00 has none). */
+static int frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
+                         hil_header_t *h, uint8_t *payload, size_t cap, int check_zeros)
 {
     static const uint8_t zero = 0u;
     dec2_t d;
@@ -188,7 +201,7 @@ int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t au
     d.cap = cap;
     while (r < n) {
         const size_t code = enc[r++];
-        if (memchr(enc + r, 0, code - 1u) != NULL) return HIL_NAK_CRC; /* a zero inside a block */
+        if (check_zeros && memchr(enc + r, 0, code - 1u) != NULL) return HIL_NAK_CRC;
         dec_span(&d, enc + r, code - 1u);
         r += code - 1u;
         if (code != 0xFFu && r < n) dec_span(&d, &zero, 1u);
@@ -209,4 +222,16 @@ int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t au
     h->len = (uint16_t)(len > 0xFFFFu ? 0xFFFFu : len);
     if (len > cap) return HIL_NAK_BAD_LENGTH;
     return 0;
+}
+
+int hil_frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
+                      hil_header_t *h, uint8_t *payload, size_t cap)
+{
+    return frame2_decode(enc, n, seq_ref, audio_type, h, payload, cap, 1);
+}
+
+int hil_frame2_decode_unit(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t audio_type,
+                           hil_header_t *h, uint8_t *payload, size_t cap)
+{
+    return frame2_decode(enc, n, seq_ref, audio_type, h, payload, cap, 0);
 }
