@@ -62,6 +62,34 @@ void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
 void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
 {
     uint32_t c = w->crc;
+    if (w->sink == NULL) {
+        /* the whole frame fits the buffer (responses): stuff byte by byte in registers, a zero
+         * byte (every other byte of quiet int16 audio) costs no more than any other */
+        uint8_t *buf = w->buf;
+        size_t wi = w->w, code_at = w->code_at, i;
+        unsigned code = w->code;
+        for (i = 0; i < n; i++) {
+            const uint8_t b = p[i];
+            c = HIL_CRC_STEP(c, b);
+            if (b == 0u) {
+                buf[code_at] = (uint8_t)code;
+                code_at = wi++;
+                code = 1u;
+            } else {
+                buf[wi++] = b;
+                if (++code == 0xFFu) {
+                    buf[code_at] = 0xFFu;
+                    code_at = wi++;
+                    code = 1u;
+                }
+            }
+        }
+        w->w = wi;
+        w->code_at = code_at;
+        w->code = (uint8_t)code;
+        w->crc = c;
+        return;
+    }
     /* stuff run by run: one loop takes the CRC of each byte and stores it into the open block,
      * up to a zero (which closes the block) or the block's 254th byte */
     while (n > 0u) {
@@ -201,10 +229,32 @@ static int frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t
     d.cap = cap;
     while (r < n) {
         const size_t code = enc[r++];
-        if (check_zeros && memchr(enc + r, 0, code - 1u) != NULL) return HIL_NAK_CRC;
-        dec_span(&d, enc + r, code - 1u);
-        r += code - 1u;
-        if (code != 0xFFu && r < n) dec_span(&d, &zero, 1u);
+        const size_t k = code - 1u;
+        const int implied_zero = code != 0xFFu && r + k < n;
+        if (check_zeros && memchr(enc + r, 0, k) != NULL) return HIL_NAK_CRC;
+        if (d.q >= d.hs && d.q + k + (size_t)implied_zero <= d.body_end &&
+            d.q + k + (size_t)implied_zero - d.hs <= d.cap) {
+            /* the common case, a block inside the payload (audio has many short ones: every
+             * zero byte ends one): CRC and store in one loop, the zero inline */
+            uint8_t *dst = d.payload + (d.q - d.hs);
+            uint32_t c = d.crc;
+            size_t i;
+            for (i = 0; i < k; i++) {
+                const uint8_t b = enc[r + i];
+                c = HIL_CRC_STEP(c, b);
+                dst[i] = b;
+            }
+            if (implied_zero) {
+                c = HIL_CRC_STEP(c, 0u);
+                dst[k] = 0u;
+            }
+            d.crc = c;
+            d.q += k + (size_t)implied_zero;
+        } else {
+            dec_span(&d, enc + r, k);
+            if (implied_zero) dec_span(&d, &zero, 1u);
+        }
+        r += k;
     }
     if ((size_t)total < 4u + d.hs) return HIL_NAK_CRC;
     got = (uint32_t)d.crcb[0] | ((uint32_t)d.crcb[1] << 8) | ((uint32_t)d.crcb[2] << 16) |

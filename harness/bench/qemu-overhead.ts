@@ -35,6 +35,7 @@ import { readWav, requireMono16 } from '../src/dsp/wav.ts';
 import { runRegression } from '../src/runner/run.ts';
 import { loadSuites } from '../src/runner/suites.ts';
 import { Session } from '../src/session/session.ts';
+import type { FramingChoice } from '../src/session/session-options.ts';
 import { QemuTarget } from '../src/targets/qemu/qemu-target.ts';
 import { bracket, isContended } from '../src/perf/parallel-capacity.ts';
 import { benchEnvironment, childCpuSeconds, cpuSecondsSince, finish, fixed, flagNumber, flagString, isMain, parseFlags, table, type BenchOutcome, type Goal } from './bench-io.ts';
@@ -70,11 +71,11 @@ interface GuestCost {
 
 /** Stream one file through `firmware` and read the guest's work from STATS uptime (exact under
  *  -icount: the virtual clock stops while the guest waits in a semihosting read). */
-async function guestCostPerFrame(firmware: string, samples: Int16Array, window: number): Promise<GuestCost> {
+async function guestCostPerFrame(firmware: string, samples: Int16Array, window: number, framing: FramingChoice): Promise<GuestCost> {
   const target = new QemuTarget(firmware);
   const link = await target.start();
   try {
-    const s = await Session.open(link, { target: target.description, window });
+    const s = await Session.open(link, { target: target.description, window, framing });
     const before = await s.stats();
     const t0 = performance.now();
     await s.reset();
@@ -92,6 +93,9 @@ async function guestCostPerFrame(firmware: string, samples: Int16Array, window: 
 export async function runQemuOverhead(argv: readonly string[] = [], machine?: MachineContext): Promise<BenchOutcome> {
   const f = parseFlags(argv);
   const repeats = flagNumber(f, 'repeats', 5);
+  const framingFlag = flagString(f, 'framing', 'auto');
+  if (framingFlag !== 'v1' && framingFlag !== 'v2' && framingFlag !== 'auto') throw new Error(`--framing ${framingFlag}: expected v1, v2 or auto`);
+  const framing: FramingChoice = framingFlag;
   const suiteName = flagString(f, 'suite', 'speech');
   const cfgFile = loadConfig(undefined);
   const cfg = resolveConfig(cfgFile.file, cfgFile.path, { target: 'qemu', model: 'model-s' });
@@ -130,6 +134,7 @@ export async function runQemuOverhead(argv: readonly string[] = [], machine?: Ma
       baseline: null,
       command: ['bench', 'qemu-overhead'],
       quality: false, // the streaming cost: the quality figures are measured after each case, off the link (hil run --no-quality)
+      framing,
     });
     const wallSeconds = (performance.now() - t0) / 1000;
     const hostCpuSeconds = cpuSecondsSince(cpu0);
@@ -153,11 +158,11 @@ export async function runQemuOverhead(argv: readonly string[] = [], machine?: Ma
   const cap = bracket(capBefore, capAfter);
   const cpus = os.availableParallelism?.() ?? os.cpus().length;
   const contended = isContended(capBefore, cpus) || isContended(capAfter, cpus);
-  const guest = await guestCostPerFrame(cfg.profile.firmware, files[0]!.samples, window);
+  const guest = await guestCostPerFrame(cfg.profile.firmware, files[0]!.samples, window, framing);
   // the same stream through the gain model (a few thousand instructions a frame): what the
   // protocol and the semihosting link cost per frame with next to no model work
   const gainImage = path.join(FIRMWARE_BUILD, 'qemu', 'hil-qemu-gain-semihost.elf');
-  const floor = existsSync(gainImage) ? await guestCostPerFrame(gainImage, files[0]!.samples, window) : null;
+  const floor = existsSync(gainImage) ? await guestCostPerFrame(gainImage, files[0]!.samples, window, framing) : null;
   const placement = compareModelPlacement(cfg.profile.firmware, BATCH_IMAGE);
   const exact = batch.every((b) => b.files.every((x) => x.bitExact === true));
   const allPassed = harness.every((h) => h.passed === h.cases);
@@ -199,7 +204,7 @@ export async function runQemuOverhead(argv: readonly string[] = [], machine?: Ma
     `Guest instructions in the model's process call: harness run ${hInstr}, batch ${bInstr} ` +
       `(${hInstr === bInstr ? 'identical' : `${((hInstr - bInstr) / frames).toFixed(1)} per frame apart: the call sites differ inside the timed window`}); batch stack high-water ${batch[0]!.stackHwm} B.`,
     `Guest work per frame over the protocol (STATS uptime over one file): model ${guest.model.toFixed(0)} instructions, ` +
-      `agent + link ${guest.agent.toFixed(0)} (${((guest.agent / guest.model) * 100).toFixed(1)} % on top of the model): base64, CRC-32 and semihosting calls on the Cortex-M4.`,
+      `agent + link ${guest.agent.toFixed(0)} (${((guest.agent / guest.model) * 100).toFixed(1)} % on top of the model): framing (${framing}), CRC-32 and semihosting calls on the Cortex-M4.`,
     `Per frame of that file: ${guest.wallMicrosPerFrame.toFixed(0)} us streamed by the harness, ${((bWall / frames) * 1e6).toFixed(0)} us in the batch (start-up included)` +
       (floor
         ? `; the gain model (${floor.model.toFixed(0)} instructions a frame) streams at ${floor.wallMicrosPerFrame.toFixed(0)} us a frame: the per-frame cost of the agent and the ` +
