@@ -346,6 +346,13 @@ size_t hil_frame_encode(const hil_header_t *h, const uint8_t *payload, char *out
     return o.n;
 }
 
+/** Write the framing v2 delimiter, 0x00, alone: it ends whatever unit came before. */
+static void write_delimiter(void)
+{
+    static const uint8_t delimiter = 0u;
+    hil_port_write(&delimiter, 1u);
+}
+
 /** Send one frame to the link in `framing`: encoded into the agent's line buffer, one
  *  hil_port_write (the buffer holds any response; a longer v1 frame is written in buffer-sized
  *  pieces). */
@@ -356,7 +363,7 @@ static void send_frame(hil_agent_t *a, uint8_t framing, uint8_t type, uint16_t s
     if (framing == HIL_FRAMING_V2) {
         hil_v2_writer_t w;
         size_t n;
-        hil_v2_begin(&w, (uint8_t *)a->tx, sizeof a->tx, NULL, type, seq, tx);
+        hil_v2_begin(&w, (uint8_t *)a->tx, NULL, type, seq, tx);
         hil_v2_bytes(&w, payload, len);
         n = hil_v2_end(&w);
         hil_port_write((const uint8_t *)a->tx, n);
@@ -371,8 +378,7 @@ static void send_frame(hil_agent_t *a, uint8_t framing, uint8_t type, uint16_t s
     if (a->framing == HIL_FRAMING_V2) {
         /* a v1 line (the answer to a v1 request) while speaking v2: a delimiter after it tells
          * the host that v2 frames follow again (PROTOCOL.md 8.2) */
-        static const uint8_t delimiter = 0u;
-        hil_port_write(&delimiter, 1u);
+        write_delimiter();
     }
 }
 
@@ -1014,11 +1020,10 @@ static void exec_process(hil_agent_t *a, hil_agent_slot_t *slot, uint16_t len)
  *  begins (PROTOCOL.md 8.2). */
 static void set_framing(hil_agent_t *a, uint8_t framing, uint8_t answered_in)
 {
-    static const uint8_t delimiter = 0u;
     a->framing = framing;
     a->unit = 0u;
     s_framing = framing;
-    if (framing == HIL_FRAMING_V2 && answered_in != HIL_FRAMING_V2) hil_port_write(&delimiter, 1u);
+    if (framing == HIL_FRAMING_V2 && answered_in != HIL_FRAMING_V2) write_delimiter();
 }
 
 /** Execute request (type, seq, tx, payload in a->rx) and record its response in the history. */
@@ -1213,9 +1218,7 @@ void hil_agent_boot(hil_agent_t *agent, const char *reason)
     kv_str(&t, "fw", id->fw_name);
     kv_str(&t, "build", id->build_id);
     kv_str(&t, "reason", reason);
-    s_framing = HIL_FRAMING_V1; /* after a reset the host speaks v1 until it asks for v2 */
-    agent->framing = HIL_FRAMING_V1;
-    agent->unit = 0u;
+    set_framing(agent, HIL_FRAMING_V1, HIL_FRAMING_V1); /* after a reset: v1 until asked */
     /* "\n" then 0x00 end whatever a reset cut in half, in both framings: a v1 host skips the
      * empty line and the NUL before the marker, a v2 host ends the unit at the 0x00 and takes the
      * BOOT line that follows as v1 (PROTOCOL.md 8.1) */
@@ -1352,7 +1355,7 @@ static void send_own_v2(uint8_t type, const uint8_t *payload, size_t n)
 {
     uint8_t buf[256];
     hil_v2_writer_t w;
-    hil_v2_begin(&w, buf, sizeof buf, port_bytes, type, 0u, 0u);
+    hil_v2_begin(&w, buf, port_bytes, type, 0u, 0u);
     hil_v2_bytes(&w, payload, n);
     (void)hil_v2_end(&w);
 }
@@ -1395,8 +1398,7 @@ void hil_agent_fault(const char *kv)
     while (kv[n] != '\0' && n < HIL_PAYLOAD_HARD_LIMIT) n++;
     /* a fault may have cut a line or frame in half: end it first (PROTOCOL.md 8.2) */
     if (s_framing == HIL_FRAMING_V2) {
-        static const uint8_t delimiter = 0u;
-        hil_port_write(&delimiter, 1u);
+        write_delimiter();
         send_own_v2(HIL_MSG_FAULT, (const uint8_t *)kv, n);
         return;
     }

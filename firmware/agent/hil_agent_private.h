@@ -35,7 +35,6 @@ extern const uint32_t hil_crc_table[256];
  *  holds the whole frame (HIL_V2_COBS_MAX(3 + len + 4) + 1 bytes). */
 typedef struct {
     uint8_t *buf;
-    size_t cap;
     size_t w;        /**< bytes in buf */
     size_t code_at;  /**< index of the open block's code byte */
     uint8_t code;    /**< the open block's code so far (1 + its bytes) */
@@ -44,9 +43,8 @@ typedef struct {
 } hil_v2_writer_t;
 
 /** Start a frame: header of `type` (2 bytes for PROCESS/RESULT, 3 for the others). */
-void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
-                  void (*sink)(const uint8_t *bytes, size_t n), uint8_t type, uint16_t seq,
-                  uint16_t tx);
+void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, void (*sink)(const uint8_t *bytes, size_t n),
+                  uint8_t type, uint16_t seq, uint16_t tx);
 /** Append payload bytes. */
 void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n);
 /** Append the CRC and the delimiter; returns the bytes left in buf (all of them without a sink,

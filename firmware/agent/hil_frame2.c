@@ -1,9 +1,9 @@
 /**
  * @file hil_frame2.c
  * @brief Framing v2 of the hil protocol (PROTOCOL.md 8): binary frames, COBS-stuffed, ended by
- *        0x00. Portable C99, no malloc. The writer computes the CRC and the stuffing as the bytes
- *        come (no copy of the payload); the decoder unstuffs and checks in one pass, with a
- *        4-byte delay so that the CRC covers exactly the bytes before the last four.
+ *        0x00. Portable C99, no malloc. The writer computes the CRC and the stuffing in one pass
+ *        over the payload; the decoder first walks the COBS codes for the decoded size (so it
+ *        knows where the CRC starts), then CRCs and stores each block in one pass.
  *
  * Frame: k_tx (bit 7: 1 = not an audio frame; bits 6..0: tx), seq (low byte), [type when bit 7
  * is set], payload, CRC-32 (little-endian) of everything before it.
@@ -42,13 +42,11 @@ static void put_byte(hil_v2_writer_t *w, uint8_t b)
     }
 }
 
-void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
-                  void (*sink)(const uint8_t *bytes, size_t n), uint8_t type, uint16_t seq,
-                  uint16_t tx)
+void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, void (*sink)(const uint8_t *bytes, size_t n),
+                  uint8_t type, uint16_t seq, uint16_t tx)
 {
     const int audio = header_size(type) == 2u;
     w->buf = buf;
-    w->cap = cap;
     w->sink = sink;
     w->w = 1u;
     w->code_at = 0u;
@@ -61,8 +59,8 @@ void hil_v2_begin(hil_v2_writer_t *w, uint8_t *buf, size_t cap,
 
 void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
 {
-    uint32_t c = w->crc;
     if (w->sink == NULL) {
+        uint32_t c = w->crc;
         /* the whole frame fits the buffer (responses): stuff byte by byte in registers, a zero
          * byte (every other byte of quiet int16 audio) costs no more than any other */
         uint8_t *buf = w->buf;
@@ -90,33 +88,8 @@ void hil_v2_bytes(hil_v2_writer_t *w, const uint8_t *p, size_t n)
         w->crc = c;
         return;
     }
-    /* stuff run by run: one loop takes the CRC of each byte and stores it into the open block,
-     * up to a zero (which closes the block) or the block's 254th byte */
-    while (n > 0u) {
-        const size_t room = 0xFFu - (size_t)w->code; /* bytes the open block still takes */
-        const size_t k = n < room ? n : room;
-        uint8_t *dst = w->buf + w->w;
-        size_t run;
-        for (run = 0; run < k; run++) {
-            const uint8_t b = p[run];
-            if (b == 0u) break;
-            c = HIL_CRC_STEP(c, b);
-            dst[run] = b;
-        }
-        w->w += run;
-        w->code = (uint8_t)(w->code + run);
-        p += run;
-        n -= run;
-        if (run < k) { /* a zero closes the block */
-            c = HIL_CRC_STEP(c, 0u);
-            finish_block(w);
-            p++;
-            n--;
-        } else if (w->code == 0xFFu) {
-            finish_block(w);
-        }
-    }
-    w->crc = c;
+    /* with a sink (LOG and FAULT, rare and short): byte by byte, each block flushed as it closes */
+    for (; n > 0u; n--) put_byte(w, *p++);
 }
 
 size_t hil_v2_end(hil_v2_writer_t *w)
@@ -140,7 +113,7 @@ size_t hil_frame2_encode(const hil_header_t *h, const uint8_t *payload, uint8_t 
     hil_v2_writer_t w;
     if (h->len > HIL_PAYLOAD_HARD_LIMIT || (h->len != 0u && payload == NULL)) return 0;
     if (cap < HIL_V2_COBS_MAX(header_size(h->type) + (size_t)h->len + HIL_CRC_SIZE) + 1u) return 0;
-    hil_v2_begin(&w, out, cap, NULL, h->type, h->seq, h->tx);
+    hil_v2_begin(&w, out, NULL, h->type, h->seq, h->tx);
     hil_v2_bytes(&w, payload, h->len);
     return hil_v2_end(&w);
 }
@@ -173,6 +146,18 @@ typedef struct {
     size_t cap;
 } dec2_t;
 
+/** CRC n bytes of src into the register c and copy them to dst, in one pass. */
+static uint32_t crc_store(uint32_t c, uint8_t *dst, const uint8_t *src, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const uint8_t b = src[i];
+        c = HIL_CRC_STEP(c, b);
+        dst[i] = b;
+    }
+    return c;
+}
+
 /** Route k decoded bytes at p (a run of one block, or one implied zero). */
 static void dec_span(dec2_t *d, const uint8_t *p, size_t k)
 {
@@ -190,13 +175,8 @@ static void dec_span(dec2_t *d, const uint8_t *p, size_t k)
             const size_t keep = at >= d->cap ? 0u : (m < d->cap - at ? m : d->cap - at);
             uint8_t *dst = d->payload + (at < d->cap ? at : 0u);
             size_t i;
-            uint32_t c = d->crc;
-            for (i = 0; i < keep; i++) { /* CRC and store in one pass */
-                const uint8_t b = p[i];
-                c = HIL_CRC_STEP(c, b);
-                dst[i] = b;
-            }
-            for (; i < m; i++) c = HIL_CRC_STEP(c, p[i]); /* beyond the capacity: CRC only */
+            uint32_t c = crc_store(d->crc, dst, p, keep);
+            for (i = keep; i < m; i++) c = HIL_CRC_STEP(c, p[i]); /* beyond the capacity: CRC only */
             d->crc = c;
             d->q += m;
             p += m;
@@ -237,13 +217,7 @@ static int frame2_decode(const uint8_t *enc, size_t n, uint16_t seq_ref, uint8_t
             /* the common case, a block inside the payload (audio has many short ones: every
              * zero byte ends one): CRC and store in one loop, the zero inline */
             uint8_t *dst = d.payload + (d.q - d.hs);
-            uint32_t c = d.crc;
-            size_t i;
-            for (i = 0; i < k; i++) {
-                const uint8_t b = enc[r + i];
-                c = HIL_CRC_STEP(c, b);
-                dst[i] = b;
-            }
+            uint32_t c = crc_store(d.crc, dst, enc + r, k);
             if (implied_zero) {
                 c = HIL_CRC_STEP(c, 0u);
                 dst[k] = 0u;

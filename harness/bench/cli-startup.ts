@@ -6,13 +6,14 @@
  *
  *   npx tsx harness/bench/cli-startup.ts [--runs 15]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { REPO_ROOT } from '../src/core/paths.ts';
 import { summarize } from '../src/core/percentiles.ts';
+import { packAndInstall, removeBuiltDist } from '../test/helpers/pack-install.ts';
 import { finish, fixed, flagNumber, isMain, parseFlags, table, type BenchOutcome } from './bench-io.ts';
 
 function medianMs(runs: number, cmd: string, args: readonly string[], cwd: string): number {
@@ -30,11 +31,7 @@ export async function runCliStartup(argv: string[]): Promise<BenchOutcome> {
   const runs = flagNumber(parseFlags(argv), 'runs', 15);
   const dir = mkdtempSync(path.join(tmpdir(), 'hil-startup-'));
   try {
-    const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const tgz = npm(['pack', '--silent', '--pack-destination', dir], REPO_ROOT).trim().split('\n').pop()!;
-    npm(['init', '-y'], dir);
-    npm(['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', path.join(dir, tgz)], dir);
-    const installed = path.join(dir, 'node_modules', 'hil', 'harness', 'bin', 'hil.js');
+    const installed = packAndInstall(dir).bin;
     const node = medianMs(runs, process.execPath, ['-e', '0'], dir);
     const inst = medianMs(runs, process.execPath, [installed, '--help'], dir);
     const instRun = medianMs(runs, process.execPath, [installed, 'run', '--help'], dir);
@@ -65,7 +62,7 @@ export async function runCliStartup(argv: string[]): Promise<BenchOutcome> {
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    rmSync(path.join(REPO_ROOT, 'harness', 'dist'), { recursive: true, force: true });
+    removeBuiltDist();
   }
 }
 

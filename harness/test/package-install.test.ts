@@ -8,19 +8,19 @@
  * `npm ci`), and the reference firmware build.
  */
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { FIRMWARE_BUILD, REPO_ROOT, VECTORS_DIR } from '../src/core/paths.ts';
 import type { RunReport } from '../src/core/results.ts';
+import { packAndInstall, removeBuiltDist } from './helpers/pack-install.ts';
 import { runCli, type CliResult } from './helpers/run-cli.ts';
 
 const SIM = path.join(FIRMWARE_BUILD, 'host', 'hil-sim-model-s');
 const QEMU_ELF = path.join(FIRMWARE_BUILD, 'qemu', 'hil-qemu-model-s-semihost.elf');
 const HAVE_QEMU = spawnSync('qemu-system-arm', ['--version']).status === 0;
-const npm = (args: readonly string[], cwd: string): string => execFileSync('npm', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
 
 function reportOf(r: CliResult, project: string): { dir: string; report: RunReport } {
   const last = r.stdout.trim().split('\n').pop() ?? '';
@@ -38,16 +38,12 @@ describe('hil as an installed package, in a project of its own (issue 16)', func
   before(function () {
     if (!existsSync(SIM)) this.skip();
     root = mkdtempSync(path.join(tmpdir(), 'hil-user-'));
-    const tgz = npm(['pack', '--silent', '--pack-destination', root], REPO_ROOT).trim().split('\n').pop()!;
-    npm(['init', '-y'], root);
-    npm(['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', path.join(root, tgz)], root);
-    pkg = path.join(root, 'node_modules', 'hil');
-    bin = path.join(pkg, 'harness', 'bin', 'hil.js');
+    ({ pkg, bin } = packAndInstall(root));
   });
 
   after(() => {
     if (root) rmSync(root, { recursive: true, force: true });
-    rmSync(path.join(REPO_ROOT, 'harness', 'dist'), { recursive: true, force: true }); // built by prepack
+    removeBuiltDist();
   });
 
   it('installs compiled JavaScript with declarations and no TypeScript sources; `hil --help` lists every command', async () => {

@@ -1124,7 +1124,7 @@ static void test_framing_v2(void)
     CHECK(fake_port_out_len > 1u && fake_port_out[fake_port_out_len - 1u] == 0u);
     CHECK(fake_port_out[fake_port_out_len - 2u] == '\n');
     m = one(HIL_MSG_INFO, 40, 3);
-    if (m != NULL) CHECK(strstr((const char *)m->payload, "framings=1,2\nframing=2\n") != NULL);
+    if (m != NULL) CHECK(text_has(m, "framings=1,2\nframing=2\n"));
 
     /* PROCESS as v2 frames, answered in v2; the seq travels as its low byte */
     v2_ref = 41u;
@@ -1195,7 +1195,7 @@ static void test_framing_v2(void)
     /* a plain HELLO (a v1 line) goes back to framing v1 */
     send_req(HIL_MSG_HELLO, 70, 11, NULL, 0);
     m = one(HIL_MSG_INFO, 70, 11);
-    if (m != NULL) CHECK(m->h.ver == 1u && strstr((const char *)m->payload, "framing=1\n") != NULL);
+    if (m != NULL) CHECK(m->h.ver == 1u && text_has(m, "framing=1\n"));
     hil_agent_log("v1 again");
     k = take();
     CHECK(k == 1u && !msgs[0].is_frame && strcmp(msgs[0].text, "v1 again") == 0);

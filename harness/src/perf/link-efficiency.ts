@@ -84,32 +84,34 @@ export function hilLineBytes(payloadLen: number): number {
   return HIL_LINE_OVERHEAD + 4 * Math.ceil((HIL_HEADER + payloadLen + HIL_CRC) / 3);
 }
 
-/** The `hil` protocol at `hop` samples per frame: one PROCESS line down, one RESULT line up. */
-export function hilFraming(hop: number): FramingCost {
+/** The `hil` protocol at `hop` samples per frame with `wire(n)` bytes on the wire for a message
+ *  of n payload bytes: one PROCESS down, one RESULT (cycles, flags, samples) up, pipelined. */
+function hilFramingWith(name: string, note: string, hop: number, wire: (payloadLen: number) => number): FramingCost {
   checkSamples(hop);
   const audio = 2 * hop;
   return {
-    name: 'hil protocol v1 (base64 lines)',
+    name,
     samples: hop,
-    hostToDevice: { payloadBytes: audio, messageBytes: audio, wireBytes: hilLineBytes(audio), lines: 1 },
-    deviceToHost: { payloadBytes: audio, messageBytes: HIL_RESULT_PREFIX + audio, wireBytes: hilLineBytes(HIL_RESULT_PREFIX + audio), lines: 1 },
+    hostToDevice: { payloadBytes: audio, messageBytes: audio, wireBytes: wire(audio), lines: 1 },
+    deviceToHost: { payloadBytes: audio, messageBytes: HIL_RESULT_PREFIX + audio, wireBytes: wire(HIL_RESULT_PREFIX + audio), lines: 1 },
     stopAndWaitRoundTrips: 0,
-    note: 'PROCESS/RESULT pipelined up to the window; RESULT also returns the processed samples',
+    note,
   };
 }
 
-/** The `hil` protocol in framing v2 at `hop` samples per frame: one PROCESS frame down, one RESULT frame up. */
+/** Framing v1: base64 lines. */
+export function hilFraming(hop: number): FramingCost {
+  return hilFramingWith('hil protocol v1 (base64 lines)', 'PROCESS/RESULT pipelined up to the window; RESULT also returns the processed samples', hop, hilLineBytes);
+}
+
+/** Framing v2: binary frames (PROCESS and RESULT have the same 2-byte header). */
 export function hilFramingV2(hop: number): FramingCost {
-  checkSamples(hop);
-  const audio = 2 * hop;
-  return {
-    name: 'hil protocol v2 (binary frames, COBS)',
-    samples: hop,
-    hostToDevice: { payloadBytes: audio, messageBytes: audio, wireBytes: v2WireSize(MsgType.PROCESS, audio), lines: 1 },
-    deviceToHost: { payloadBytes: audio, messageBytes: HIL_RESULT_PREFIX + audio, wireBytes: v2WireSize(MsgType.RESULT, HIL_RESULT_PREFIX + audio), lines: 1 },
-    stopAndWaitRoundTrips: 0,
-    note: 'as v1, in binary: 2-byte header, CRC-32, COBS stuffing (at most 1 byte per 254 + 1) and a 0x00 delimiter',
-  };
+  return hilFramingWith(
+    'hil protocol v2 (binary frames, COBS)',
+    'as v1, in binary: 2-byte header, CRC-32, COBS stuffing (at most 1 byte per 254 + 1) and a 0x00 delimiter',
+    hop,
+    (n) => v2WireSize(MsgType.PROCESS, n),
+  );
 }
 
 /** The framing a session uses: v2 or v1. */

@@ -78,10 +78,11 @@ export function decodeLineBytes(bytes: Uint8Array): LineKind {
   if (end > 0 && bytes[end - 1] === CR) end--;
   let buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // NULs before the marker are a device's resync after a reset (PROTOCOL.md 8.1), not text
-  if (buf[0] === 0 && buf.indexOf(MARKER_0) > 0 && buf.subarray(0, buf.indexOf(MARKER_0)).every((b) => b === 0)) {
-    const skip = buf.indexOf(MARKER_0);
-    buf = buf.subarray(skip);
-    end -= skip;
+  let nuls = 0;
+  while (nuls < end && buf[nuls] === 0) nuls++;
+  if (nuls > 0 && buf[nuls] === MARKER_0) {
+    buf = buf.subarray(nuls);
+    end -= nuls;
   }
   if (end < 2 || buf[0] !== MARKER_0 || buf[1] !== MARKER_1) return { kind: 'log', text: buf.toString('utf8', 0, end) };
   if (!isBase64(buf, 2, end)) return BAD_BASE64;

@@ -7,11 +7,11 @@
 import { describeBytes, HarnessError } from '../core/errors.ts';
 import { decodeLineBytes, encodeFrame, type Frame, type FrameHeader, type LineKind } from '../protocol/frame-codec.ts';
 import { decodeFrameV2, encodeFrameV2, nextTxV2, V2_TX_MODULUS } from '../protocol/frame-codec-v2.ts';
-import { MsgType } from '../protocol/messages.ts';
-import { HOST_LINE_LIMIT, LINE_MARKER } from '../protocol/messages.ts';
+import { HOST_LINE_LIMIT, LINE_MARKER, MsgType } from '../protocol/messages.ts';
 import type { ByteLink } from '../transport/byte-link.ts';
 import { LineReader } from '../transport/line-reader.ts';
 import { createLinkStats, type LinkStats } from './link-stats.ts';
+import { olderTx } from './request-pipe.ts';
 
 export interface DeviceLogLine {
   /** Milliseconds since the session started. */
@@ -117,13 +117,16 @@ export class Connection {
    */
   setFraming(framing: 1 | 2, phase: 'arm' | 'use' = 'use'): void {
     this.reader.arm(framing === 2);
-    if (phase === 'use') this.sendFraming = framing;
+    if (phase !== 'use') return;
+    // v2 tags: 7 bits, never the one audio frames skip (the v1 HELLOs may have used any)
+    if (framing === 2 && this.sendFraming !== 2) this.tx = nextTxV2(this.tx & 0x7f);
+    this.sendFraming = framing;
   }
 
   /** Allocate the next transmission tag: 16 bits in v1, 7 bits in v2 (PROTOCOL.md 8.3). */
   nextTx(): number {
     const t = this.tx;
-    this.tx = this.sendFraming === 2 ? nextTxV2(this.tx & 0x7f) : (this.tx + 1) & 0xffff;
+    this.tx = this.txAfter(t);
     return t;
   }
 
@@ -134,9 +137,7 @@ export class Connection {
 
   /** Is tag `a` older than tag `b` (serial arithmetic in the framing's tag space)? */
   olderTx(a: number, b: number): boolean {
-    const m = this.sendFraming === 2 ? V2_TX_MODULUS : 0x10000;
-    const d = (b - a + m) % m;
-    return d !== 0 && d < m / 2;
+    return olderTx(a, b, this.sendFraming === 2 ? V2_TX_MODULUS : 0x10000);
   }
 
   /** Send one request in the framing in use. A failed connection sends nothing. */

@@ -57,10 +57,11 @@ interface Entry {
 /** No progress for this many stall timeouts fails the session even while the device answers. */
 export const NO_PROGRESS_FACTOR = 5;
 
-/** Is tag `a` older than tag `b` (16-bit serial arithmetic)? */
-export function olderTx(a: number, b: number): boolean {
-  const d = (b - a) & 0xffff;
-  return d !== 0 && d < 0x8000;
+/** Is tag `a` older than tag `b`, in serial arithmetic over `modulus` tags (16 bits in framing
+ *  v1, 7 bits in v2)? */
+export function olderTx(a: number, b: number, modulus = 0x10000): boolean {
+  const d = (((b - a) % modulus) + modulus) % modulus;
+  return d !== 0 && d < modulus / 2;
 }
 
 /** One round-trip estimator per request class. */

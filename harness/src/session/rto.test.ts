@@ -28,5 +28,9 @@ describe('olderTx (16-bit serial order)', () => {
     expect(olderTx(5, 5)).to.equal(false);
     expect(olderTx(0xfffe, 3)).to.equal(true);
     expect(olderTx(3, 0xfffe)).to.equal(false);
+    // framing v2's 7-bit tags
+    expect(olderTx(126, 2, 128)).to.equal(true);
+    expect(olderTx(2, 126, 128)).to.equal(false);
+    expect(olderTx(5, 5, 128)).to.equal(false);
   });
 });

@@ -56,9 +56,6 @@ export class UnitSplitter {
     }
   }
 
-  get framesMode(): boolean {
-    return this.inFrames;
-  }
 
   push(chunk: Buffer): void {
     if (!this.armed) {
