@@ -31,9 +31,9 @@ tick();`;
 
 /**
  * readFloor() through a pseudo-terminal read with `serialport` (as the board target opens it,
- * reading the fd directly): the floor of the `pty` rows.
+ * reading the fd directly, at most every `coalesceMs`): the floor of the `pty` rows.
  */
-export async function readFloorSerial(chunksPerSecond: number, bytes: number, seconds: number): Promise<number> {
+export async function readFloorSerial(chunksPerSecond: number, bytes: number, seconds: number, coalesceMs: number): Promise<number> {
   const writer = String.raw`
 import os, pty, sys, time, tty
 m, s = pty.openpty()
@@ -56,7 +56,7 @@ sys.stdin.readline()
   const ptyPath = String((await lines.next()).value);
   const port = new SerialPort({ path: ptyPath, baudRate: 460800, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-  directFdIo(port);
+  directFdIo(port, coalesceMs);
   port.on('data', () => undefined);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -9,7 +9,7 @@
  * host-cost (harness CPU at real-time rate), qemu-overhead (harness vs QEMU alone), jobs-scaling
  * (--jobs 1 vs 2 on QEMU, the regression x 4 rounds), stage-overhead (per-stage profiling's
  * instructions on QEMU), cli-startup (`hil --help` of the installed package vs the checkout).
- * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget, 2 overhead repeats,
+ * `--quick` shortens them (2 s per link configuration, 8 s host-cost budget and 10 s warm-up, 2 overhead repeats,
  * one scaling run of 2 rounds per job count); `--target` picks the scaling bench's target
  * (default qemu). A full run takes about 6 minutes.
  * The machine's parallel capacity and per-core speed (machine-capacity.ts) are measured at the start
@@ -41,7 +41,7 @@ const plan: Array<[string, (m: MachineContext) => Promise<BenchOutcome>]> = [
   ['link-efficiency', () => runLinkEfficiency([])],
   ['link-throughput', () => runLinkThroughput(quick ? ['--budget-s', '2'] : [])],
   ['remote-link-throughput', () => runRemoteLinkThroughput(quick ? ['--budget-s', '2'] : [])],
-  ['host-cost', (m) => runHostCost(quick ? ['--budget-s', '8'] : [], m)],
+  ['host-cost', (m) => runHostCost(quick ? ['--budget-s', '8', '--warmup-s', '10'] : [], m)],
   ['qemu-overhead', (m) => runQemuOverhead(quick ? ['--repeats', '2'] : [], m)],
   ['stage-overhead', () => runStageOverhead([])],
   ['cli-startup', () => runCliStartup(quick ? ['--runs', '5'] : [])],

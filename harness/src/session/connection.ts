@@ -50,6 +50,13 @@ export class Connection {
   private sink: FrameSink | undefined;
   private failure: HarnessError | undefined;
   private writeFailure: NodeJS.Timeout | undefined;
+  private corked = false;
+  /** Whether the link batches its reads (ByteLink.readBatching): it does until told otherwise. */
+  private batching = true;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.link.output.uncork();
+  };
   private readonly onOutputError = (e: Error): void => {
     if (this.failure || this.writeFailure) return;
     this.writeFailure = setTimeout(() => this.fail(this.linkError(`write to the device failed: ${e.message}`, { cause: e })), WRITE_FAILURE_GRACE_MS);
@@ -143,24 +150,55 @@ export class Connection {
   /** Send one request in the framing in use. A failed connection sends nothing. */
   sendFrame(h: FrameHeader, payload?: Uint8Array): void {
     this.lastSeq = h.seq;
+    this.readBatching(h.type === MsgType.PROCESS);
     if (this.sendFraming === 2) {
       if (this.failure) return;
       const bytes = encodeFrameV2(h, payload);
       this.stats.txLines++;
       this.stats.txBytes += bytes.length;
+      this.corkTurn();
       this.link.output.write(bytes);
     } else {
-      this.send(encodeFrame(h, payload));
+      this.writeLine(encodeFrame(h, payload));
     }
   }
 
-  /** Send one protocol line (without its newline). A failed connection sends nothing. */
+  /**
+   * Let the link batch its reads while audio frames stream (several answers a wake-up), and read
+   * each byte at once while a control request waits for its answer (stop-and-wait).
+   */
+  private readBatching(on: boolean): void {
+    if (on === this.batching) return;
+    this.batching = on;
+    this.link.readBatching?.(on);
+  }
+
+  /** Send one control line (without its newline), e.g. a HELLO, whatever the framing. A failed
+   *  connection sends nothing. */
   send(line: string): void {
+    this.readBatching(false);
+    this.writeLine(line);
+  }
+
+  private writeLine(line: string): void {
     if (this.failure) return;
     this.stats.txLines++;
     this.stats.txBytes += line.length + 1;
+    this.corkTurn();
     // protocol lines are ASCII (marker + base64): latin1 is a plain byte copy, cheaper than utf8
     this.link.output.write(line + '\n', 'latin1');
+  }
+
+  /**
+   * Hold the output until the end of this event-loop turn, so that the requests one wake-up sends
+   * (the window refilled after a batch of responses) leave in one write (the stream's _writev):
+   * one system call and one wake-up of the device side instead of one per frame.
+   */
+  private corkTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.link.output.cork();
+    setImmediate(this.uncork);
   }
 
   /** A LINK error naming the target and the last bytes received. */

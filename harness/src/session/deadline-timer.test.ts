@@ -1,8 +1,34 @@
 import { expect } from 'chai';
 
-import { DeadlineTimer } from './deadline-timer.ts';
+import { DeadlineTimer, type TimerFunctions } from './deadline-timer.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A clock and timers that move only when told to (advance): deterministic schedules. */
+class FakeTime implements TimerFunctions {
+  now = 0;
+  private next = 0;
+  private readonly pending = new Map<number, { at: number; fn: () => void }>();
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.next;
+    this.pending.set(id, { at: this.now + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  /** Move the clock to `t`, running the timers due on the way in order. */
+  advance(t: number): void {
+    for (;;) {
+      const due = [...this.pending].filter(([, p]) => p.at <= t).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.pending.delete(due[0]);
+      this.now = due[1].at;
+      due[1].fn();
+    }
+    this.now = t;
+  }
+}
 
 describe('DeadlineTimer', () => {
   it('a deadline moved later many times expires once, never before the last setting', async () => {
@@ -57,5 +83,36 @@ describe('DeadlineTimer', () => {
     clock = 10;
     while (t.armed) await sleep(5);
     expect(fired).to.equal(1);
+  });
+
+  it('a deadline moved at least every half period never wakes the loop early; it expires exactly ms after the last setting', () => {
+    const time = new FakeTime();
+    const expired: number[] = [];
+    const t = new DeadlineTimer(() => void expired.push(time.now), () => time.now, time);
+    // a stream's retransmission timer: 150 ms, moved on every batch of answers (every 30 ms) for 3 s
+    for (let at = 0; at <= 3000; at += 30) {
+      time.advance(at);
+      t.set(150);
+    }
+    expect(t.wakeUps, 'no wake-up while the deadline keeps moving').to.equal(0);
+    time.advance(3000 + 149);
+    expect(expired).to.deep.equal([]);
+    time.advance(3000 + 400);
+    expect(expired).to.deep.equal([3150]);
+    expect(t.wakeUps, 'the expiry, and at most one early wake-up before it').to.be.within(1, 2);
+  });
+
+  it('moved less often than every half period: at most one early wake-up per period, then exact expiry', () => {
+    const time = new FakeTime();
+    const expired: number[] = [];
+    const t = new DeadlineTimer(() => void expired.push(time.now), () => time.now, time);
+    for (let at = 0; at <= 1000; at += 90) {
+      time.advance(at);
+      t.set(150);
+    }
+    // sets at 0, 90, ..., 990: the one pending timer fires early at most once per 150 ms
+    expect(t.wakeUps).to.be.at.most(Math.ceil(1000 / 150));
+    time.advance(5000);
+    expect(expired).to.deep.equal([990 + 150]);
   });
 });

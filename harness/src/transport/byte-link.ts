@@ -14,6 +14,12 @@ export interface ByteLink {
   readonly output: Writable;
   /** Stop using the link. Idempotent; never rejects. */
   close(): Promise<void>;
+  /**
+   * Optional: batch reads while audio frames stream (on, the default) or read every answer at
+   * once (off, a control request waits for its answer). Links that read each chunk as it comes
+   * (pipes, sockets) do not have it.
+   */
+  readBatching?(on: boolean): void;
 }
 
 /** How long close() waits for queued output to drain before destroying a stream. */
@@ -81,6 +87,7 @@ export function interposeLink(link: ByteLink, rx: Duplex, tx: Duplex, descriptio
     description,
     input: rx,
     output: tx,
+    ...(link.readBatching ? { readBatching: (on: boolean) => link.readBatching!(on) } : {}),
     close: () =>
       (closing ??= (async () => {
         await endWritable(tx);

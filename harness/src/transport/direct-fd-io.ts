@@ -13,14 +13,50 @@ import { constants, readFileSync, readSync, writeSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
 
 /**
- * After a read that emptied the fd, wait this long before reading again, so that the chunks a
- * USB-serial adapter delivers about every millisecond are read several at a time. 8 ms is below a
- * frame at real time (10 ms; framing v2 at 460800 baud carries one every 7.3 ms) and far below the
- * window's slack (8 frames); on a quiet line the read waits for the poller instead, so nothing
- * spins. (3 ms before framing v2: the pty floor in harness/bench/host-cost.ts fell from 1.9 % to
- * 1.2 % of a core at 8 ms.)
+ * While the session streams (read batching on), a read that emptied the fd waits this long before
+ * the next one, so that the chunks a USB-serial adapter delivers about every millisecond are read
+ * several at a time: on these machines every wake-up of a Node process costs about 0.1 ms of CPU
+ * however little it does (harness/bench/host-cost.ts), so at real-time rate the number of
+ * wake-ups, not the bytes, sets the harness's CPU. The default suits links that are not paced by
+ * a baud rate (QEMU's emulated UART); readCoalesceMs() gives the figure for a paced serial line.
  */
-const READ_COALESCE_MS = 8;
+export const DEFAULT_READ_COALESCE_MS = 8;
+
+/**
+ * Bytes a batched read waits for on a paced line: about six framing-v2 RESULT frames (337 bytes
+ * each for 160 samples), four and a half v1 RESULT lines, of the device's usual window of 8, so the
+ * device keeps working through the wait and the host refills the window in the same wake-up.
+ * Measured on the pty link at 460800 baud (harness/bench/host-cost.ts; the three sizes taken in
+ * turn in one process, median of 5 runs each): 700 bytes (15 ms) 1.89 % of a core per audio
+ * second, 1400 (30 ms) 1.06 %, 2100 (46 ms) 0.84 %, at 1.366x / 1.364x / 1.359x real time (the
+ * line carries 1.367x).
+ */
+export const READ_COALESCE_BYTES = 2100;
+/** Upper bound of the wait, ms. */
+export const READ_COALESCE_MAX_MS = 50;
+
+/**
+ * The read wait for a serial line of `baudRate` (8N1: 10 bits a byte): the time READ_COALESCE_BYTES
+ * take on the wire, between DEFAULT_READ_COALESCE_MS and READ_COALESCE_MAX_MS: 46 ms at 460800
+ * baud, 23 ms at 921600 (the same number of wake-ups per second of audio at any rate), 50 ms at
+ * 115200 and below. Nothing is lost by waiting: at most READ_COALESCE_BYTES arrive meanwhile
+ * (2.4 KB at 3 Mbaud, where the lower bound holds), well inside the kernel's 4 KiB tty buffer.
+ */
+export function readCoalesceMs(baudRate: number): number {
+  const ms = (READ_COALESCE_BYTES * 10 * 1000) / baudRate;
+  return Math.round(Math.min(READ_COALESCE_MAX_MS, Math.max(DEFAULT_READ_COALESCE_MS, ms)));
+}
+
+/** What directFdIo() gives its caller. */
+export interface DirectFdIo {
+  /**
+   * Batch reads (on, the default: a read that emptied the fd waits `coalesceMs` before the next)
+   * or read every byte as soon as it arrives (off: the session waits for the answer to a control
+   * request, stop-and-wait, and a batched read would add up to `coalesceMs` to each). Turning
+   * batching off ends a wait in progress.
+   */
+  readBatching(on: boolean): void;
+}
 
 /** What directFdIo() needs of serialport's Linux/macOS binding port (bindings-cpp 13). */
 interface UnixBindingPort {
@@ -60,24 +96,39 @@ function markDisconnect(e: NodeJS.ErrnoException & { disconnect?: boolean }): Er
 const notOpen = (): Error => Object.assign(new Error('Port is not open'), { canceled: true });
 
 /**
- * Switch an open port to direct fd reads and writes. Returns false (nothing changed) for a
- * binding without a unix fd (Windows, mocks) or with a blocking one.
+ * Switch an open port to direct fd reads and writes, reading at most every `coalesceMs` while
+ * bytes keep coming and batching is on. Returns null (nothing changed) for a binding without a
+ * unix fd (Windows, mocks) or with a blocking one.
  */
-export function directFdIo(port: SerialPort): boolean {
+export function directFdIo(port: SerialPort, coalesceMs = DEFAULT_READ_COALESCE_MS): DirectFdIo | null {
   const bp: unknown = port.port;
-  if (!isUnixBindingPort(bp) || bp.fd === null || blockingFd(bp.fd)) return false;
+  if (!isUnixBindingPort(bp) || bp.fd === null || blockingFd(bp.fd)) return null;
   const ready = (what: 'readable' | 'writable'): Promise<void> =>
     new Promise<void>((resolve, reject) => void bp.poller.once(what, (err) => (err ? reject(err) : resolve())));
-  const pause = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, READ_COALESCE_MS));
 
+  let batching = true;
   let drained = false;
+  let endPause: (() => void) | undefined;
+  const pause = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        endPause = undefined;
+        resolve();
+      }, coalesceMs);
+      endPause = () => {
+        clearTimeout(timer);
+        endPause = undefined;
+        resolve();
+      };
+    });
+
   bp.read = async (buffer, offset, length) => {
     for (;;) {
-      if (drained) {
+      if (drained && batching) {
         // let a few device chunks gather before the next read: one wake-up per several chunks
         await pause();
-        drained = false;
       }
+      drained = false;
       if (!bp.isOpen || bp.fd === null) throw notOpen();
       let n: number;
       try {
@@ -119,5 +170,10 @@ export function directFdIo(port: SerialPort): boolean {
     );
     return op;
   };
-  return true;
+  return {
+    readBatching: (on) => {
+      batching = on;
+      if (!on) endPause?.();
+    },
+  };
 }

@@ -11,7 +11,7 @@ import type { SerialPort } from 'serialport';
 
 import { createHash } from 'node:crypto';
 
-import { directFdIo } from './direct-fd-io.ts';
+import { DEFAULT_READ_COALESCE_MS, directFdIo, READ_COALESCE_BYTES, READ_COALESCE_MAX_MS, readCoalesceMs } from './direct-fd-io.ts';
 import { openSerialPort } from './serial-port-link.ts';
 
 // The "device": prints the slave's path, then sends `n` chunks of `size` bytes a millisecond
@@ -131,6 +131,17 @@ describe('serial port link on a pty', function () {
   });
 
   it('directFdIo leaves a port without a unix binding alone', () => {
-    expect(directFdIo({ port: undefined } as unknown as Parameters<typeof directFdIo>[0])).to.equal(false);
+    expect(directFdIo({ port: undefined } as unknown as Parameters<typeof directFdIo>[0])).to.equal(null);
+  });
+
+  it('readCoalesceMs waits for about READ_COALESCE_BYTES on the wire, within its bounds', () => {
+    // 8N1: 10 bits a byte; 2100 bytes take 45.6 ms at 460800 baud and 22.8 ms at 921600
+    expect(readCoalesceMs(460800)).to.equal(Math.round((READ_COALESCE_BYTES * 10 * 1000) / 460800));
+    expect(readCoalesceMs(921600)).to.equal(Math.round((READ_COALESCE_BYTES * 10 * 1000) / 921600));
+    expect(readCoalesceMs(921600)).to.be.within(DEFAULT_READ_COALESCE_MS, READ_COALESCE_MAX_MS);
+    expect(readCoalesceMs(9600)).to.equal(READ_COALESCE_MAX_MS);
+    expect(readCoalesceMs(12_000_000)).to.equal(DEFAULT_READ_COALESCE_MS);
+    // what arrives during the wait stays well inside the kernel's 4 KiB tty buffer at any rate
+    for (const baud of [9600, 115200, 460800, 921600, 1_500_000, 3_000_000]) expect((readCoalesceMs(baud) / 1000) * (baud / 10)).to.be.below(3000);
   });
 });

@@ -13,7 +13,7 @@ import { SerialPort } from 'serialport';
 
 import { HarnessError } from '../core/errors.ts';
 import { endWritable, sinkErrors, type ByteLink } from './byte-link.ts';
-import { directFdIo } from './direct-fd-io.ts';
+import { directFdIo, readCoalesceMs } from './direct-fd-io.ts';
 
 export interface SerialLink extends ByteLink {
   readonly path: string;
@@ -92,7 +92,7 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
     throw new HarnessError('TARGET', `cannot open serial port ${path} at ${o.baudRate} baud: ${why}`, { port: path, transient, target: description }, { cause: e });
   }
   sinkErrors(port);
-  directFdIo(port);
+  const fdIo = directFdIo(port, readCoalesceMs(o.baudRate));
   const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
   let closing: Promise<void> | undefined;
   const call = (what: string, f: (cb: (e: Error | null) => void) => void): Promise<void> =>
@@ -109,6 +109,7 @@ export async function openSerialPort(path: string, o: SerialOpenOptions): Promis
     setLines: (lines) => call(`set ${Object.keys(lines).join('/').toUpperCase()}`, (cb) => port.set(lines, cb)),
     discardInput: () => call('flush', (cb) => port.flush(cb)),
     drainStale: (quietMs, maxMs) => drainReadable(port, quietMs, maxMs),
+    ...(fdIo ? { readBatching: fdIo.readBatching } : {}),
     close: () =>
       (closing ??= (async () => {
         await endWritable(port);

@@ -311,8 +311,9 @@ export async function launchQemu(o: QemuOptions): Promise<QemuProcess> {
         died,
         timedOut,
       ]);
-      directFdIo(p); // fewer wake-ups per chunk than serialport's thread-pool reads and writes
+      const fdIo = directFdIo(p); // fewer wake-ups per chunk than serialport's thread-pool reads and writes
       link = duplexLink(p, `${description} (uart ${ptyPath})`);
+      if (fdIo) link = { ...link, readBatching: fdIo.readBatching };
     } else {
       link = childProcessLink(child, `${description} (semihost stdio)`);
     }
