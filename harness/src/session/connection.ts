@@ -192,10 +192,12 @@ export class Connection {
   /**
    * Hold the output until the end of this event-loop turn, so that the requests one wake-up sends
    * (the window refilled after a batch of responses) leave in one write (the stream's _writev):
-   * one system call and one wake-up of the device side instead of one per frame.
+   * one system call and one wake-up of the device side instead of one per frame. Only on links
+   * that batch their reads (serial ports): a pipe or socket delivers each chunk as it comes, so a
+   * turn rarely sends more than one frame there and holding it back only costs a loop turn.
    */
   private corkTurn(): void {
-    if (this.corked) return;
+    if (this.corked || !this.link.readBatching) return;
     this.corked = true;
     this.link.output.cork();
     setImmediate(this.uncork);
