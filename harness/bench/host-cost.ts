@@ -195,7 +195,8 @@ export async function runHostCost(argv: readonly string[] = [], machine?: Machin
     rmSync(dir, { recursive: true, force: true });
   }
   const judged = rows.filter((r) => !r.warmup);
-  const atRealTime = (l: BenchLink) => judged.find((r) => r.link === l && r.realTimeFactor <= 1.1) ?? judged.find((r) => r.link === l);
+  // the goals are judged at the slowest rate (the one nearest real time)
+  const atRealTime = (l: BenchLink) => judged.find((r) => r.link === l && r.baud === Math.min(...bauds));
   const rt = atRealTime('pipe');
   const rtPty = atRealTime('pty');
   /** The repeats of `r`'s link and rate: their steady figures, sorted, and the median. */

@@ -26,10 +26,8 @@ export const DEFAULT_READ_COALESCE_MS = 8;
  * Bytes a batched read waits for on a paced line: about six framing-v2 RESULT frames (337 bytes
  * each for 160 samples), four and a half v1 RESULT lines, of the device's usual window of 8, so the
  * device keeps working through the wait and the host refills the window in the same wake-up.
- * Measured on the pty link at 460800 baud (harness/bench/host-cost.ts; the three sizes taken in
- * turn in one process, median of 5 runs each): 700 bytes (15 ms) 1.89 % of a core per audio
- * second, 1400 (30 ms) 1.06 %, 2100 (46 ms) 0.84 %, at 1.366x / 1.364x / 1.359x real time (the
- * line carries 1.367x).
+ * `npx tsx harness/bench/host-cost.ts --link pty` measures the result: 0.88-0.94 % of a core per
+ * audio second at 460800 baud (8 ms waits, before: 1.63 %).
  */
 export const READ_COALESCE_BYTES = 2100;
 /** Upper bound of the wait, ms. */
